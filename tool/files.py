@@ -1,0 +1,36 @@
+"""Writing outputs safely: atomically (temp file + rename), never over an input."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from .errors import UsageError
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes, *, inputs: Iterable[str | os.PathLike[str]] = ()) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename.
+
+    Raises UsageError when ``path`` is one of ``inputs`` (an input is never overwritten).
+    """
+    target = Path(path)
+    for i in inputs:
+        if Path(i).exists() and target.exists() and os.path.samefile(i, target):
+            raise UsageError(f"输出文件 {target} 与输入文件相同；输入文件不会被覆盖，请用 -o 指定其他文件名")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def output_dir() -> Path:
+    """The default output folder: ./output (created on demand)."""
+    return Path("output")
