@@ -1,0 +1,62 @@
+"""Roster reading: headers found by label, every faulty row named, names matched by 曾用名."""
+
+from pathlib import Path
+
+import pytest
+
+from tool import roster
+from tool.errors import UsageError
+
+HEAD = "序号,单位名称,单位代码,曾用名,联系人,联系电话,邮箱\n"
+
+
+def _csv(tmp_path: Path, body: str, enc: str = "utf-8") -> Path:
+    p = tmp_path / "名单.csv"
+    p.write_bytes((HEAD + body).encode(enc))
+    return p
+
+
+def test_reads_units_with_former_names(tmp_path):
+    units = roster.read_roster(_csv(tmp_path, "1,市财政局,,,张三,123,\n2,市自然资源和规划局,ZR01,市国土资源局、市规划局,,,\n"))
+    assert [u.name for u in units] == ["市财政局", "市自然资源和规划局"]
+    assert units[1].former_names == ("市国土资源局", "市规划局")
+    assert (units[0].ident, units[1].ident) == ("1", "ZR01")
+
+
+def test_gbk_csv_is_read(tmp_path):
+    units = roster.read_roster(_csv(tmp_path, "1,市财政局,,,张三,,\n", enc="gbk"))
+    assert units[0].contact == "张三"
+
+
+def test_duplicates_and_ambiguous_names_are_all_listed(tmp_path):
+    with pytest.raises(UsageError) as e:
+        roster.read_roster(_csv(tmp_path, "1,市财政局,,,,,\n1,市规划局,,,,,\n3,市 财政局,,,,,\n4,市资规局,,市规划局,,,\n"))
+    msg = e.value.message
+    assert "序号“1”与第2行重复" in msg
+    assert "第4行：单位名称“市 财政局”与第2行的单位名称相同" in msg
+    assert "第5行：曾用名“市规划局”与第3行的单位名称相同" in msg
+    assert "未生成任何文件" in msg
+
+
+def test_missing_header_is_explained(tmp_path):
+    p = tmp_path / "x.csv"
+    p.write_text("a,b\n1,2\n", "utf-8")
+    with pytest.raises(UsageError, match="找不到表头"):
+        roster.read_roster(p)
+
+
+def test_template_round_trips(tmp_path):
+    p = tmp_path / "名单.xlsx"
+    p.write_bytes(roster.roster_template())
+    with pytest.raises(UsageError, match="没有任何单位"):
+        roster.read_roster(p)
+    assert roster.roster_template() == roster.roster_template()  # deterministic
+
+
+def test_matcher_prefers_id_then_name_then_former_name():
+    units = [roster.Unit("1", "市财政局"), roster.Unit("2", "市自然资源和规划局", "ZR", ("市国土资源局",))]
+    m = roster.Matcher(units)
+    assert m.match("ZR", "whatever") == (units[1], "单位代码")
+    assert m.match("", "市 财政局") == (units[0], "单位名称")
+    assert m.match("", "市国土资源局") == (units[1], "曾用名")
+    assert m.match("", "市教育局") == (None, "")
