@@ -157,6 +157,87 @@ def fields(fmt: str | None, as_json: bool) -> None:
         click.echo(f"{r['key']}\t{r['sheet']}!{r['cell']}\t{r['label_path']}\t{r['type']}{unit}\t{kind}")
 
 
+@cli.command("roster-template", context_settings=CONTEXT)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="单位名单.xlsx", show_default=True,
+              help="输出文件")
+def roster_template_cmd(output: str) -> None:
+    """生成空白的单位名单（序号、单位名称、单位代码、曾用名、联系人、联系电话、邮箱）。
+
+    \b
+    示例：
+      nianbao roster-template -o 名单.xlsx
+    """
+    from .files import write_atomic
+    from .roster import roster_template
+
+    write_atomic(output, roster_template())
+    click.echo(f"已生成单位名单模板：{output}。请每行填写一个单位；曾用名用“、”分隔。")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("roster", type=click.Path(dir_okay=False))
+@click.option("--year", type=click.IntRange(2000, 2100), required=True, help="报告年度，如 2024")
+@format_option
+@click.option("--last-year", "last_dir", type=click.Path(file_okay=False),
+              help="上年收集的填报表所在文件夹：预填“上年结转”，并附上年参考表")
+@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False), required=True, help="输出文件夹")
+def distribute(roster: str, year: int, fmt: str | None, last_dir: str | None, outdir: str) -> None:
+    """按单位名单为每个单位生成预填好的填报表。
+
+    \b
+    示例：
+      nianbao distribute 名单.xlsx --year 2024 -o 下发
+      nianbao distribute 名单.xlsx --year 2024 --last-year 2023年收回 -o 下发
+    """
+    from .distribute import distribute as run
+    from .distribute import match_last_year, read_folder
+    from .roster import read_roster
+
+    units = read_roster(roster)
+    last = match_last_year(units, read_folder(Path(last_dir))) if last_dir else None
+    with click.progressbar(length=len(units), label="生成填报表", file=sys.stderr) as bar:
+        paths = run(units, year, Path(outdir), fmt=fmt, last_year=last, progress=bar.update)
+    click.echo(f"已为 {len(paths)} 个单位生成填报表：{outdir}")
+    if last is not None:
+        missing = [u.name for u in units if u.seq not in last]
+        click.echo(f"其中 {len(last)} 个单位已预填上年结转数" +
+                   (f"；{len(missing)} 个单位未找到上年填报表：{'、'.join(missing)}" if missing else ""))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--roster", type=click.Path(dir_okay=False), help="单位名单（xlsx 或 csv）；不给时按表内单位名称汇总")
+@click.option("--org", help="本级单位名称（汇总表的单位名称），如 某某市人民政府")
+@click.option("--year", type=click.IntRange(2000, 2100), help="报告年度；默认取多数填报表的年度")
+@click.option("--last-year", "last_dir", type=click.Path(file_okay=False), help="上年收集的填报表所在文件夹（跨年度校验）")
+@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False), help="输出文件夹，默认 output/<年度>/")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出各单位状态")
+@click.option("--jobs", type=click.IntRange(1, 64), help="并行进程数，默认为 CPU 核数")
+def collect(folder: str, roster: str | None, org: str | None, year: int | None, last_dir: str | None,
+            outdir: str | None, as_json: bool, jobs: int | None) -> None:
+    """收集文件夹中各单位交回的填报表：谁未交、谁有错、汇总数据、退回件。
+
+    \b
+    示例：
+      nianbao collect 收件箱 --roster 名单.xlsx --org 某某市人民政府 --year 2024
+      nianbao collect 收件箱 --roster 名单.xlsx --json > 状态.json
+    """
+    from .collect_run import run_collect
+
+    if not Path(folder).is_dir():
+        raise UsageError(f"找不到文件夹 {folder}")
+    coll, out, text = run_collect(Path(folder), roster=roster, org=org, year=year, last_dir=last_dir,
+                                  outdir=Path(outdir) if outdir else None, jobs=jobs, show_progress=True)
+    if as_json:
+        from .collect_run import status_json
+
+        click.echo(json.dumps(status_json(coll, out), ensure_ascii=False, indent=1))
+    else:
+        click.echo(text)
+        click.echo(f"结果已写入 {out}")
+    sys.exit(0 if coll.all_passed else 1)
+
+
 def main() -> None:
     cli(prog_name="nianbao")
 

@@ -1,0 +1,247 @@
+"""``nianbao collect``: a folder of submissions → status, consolidated figures, returns.
+
+Pipeline: intake.find_sources → inspect each workbook (read + check, in parallel, streamed:
+only a unit's input values are kept, as a tuple) → decide the collection's format and year
+(``--year``, else the majority) → match units to the roster → pick the newest of duplicate
+submissions → statuses → sums of the passing units. Writing the output files is in
+``collect_output``; this module decides, it does not format.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from pathlib import Path
+
+from .data import ReportData
+from .findings import CheckResult, Finding, make
+from .intake import Source, sha256
+from .roster import Matcher, Unit
+from .spec import Number, Spec, for_year, load
+
+STATUS = {"missing": "未提交", "failed": "有错误", "warned": "通过（有警告）", "passed": "通过"}
+
+
+@dataclass
+class Entry:
+    """One workbook found in the folder, after reading and checking it."""
+
+    source: Source
+    sha: str
+    result: CheckResult
+    format: str = ""
+    year: int | None = None
+    org: str = ""
+    unit_id: str = ""
+    kind: str = ""
+    written_by: str = ""
+    doc_modified: str = ""  # the workbook's own modified time (docProps/core.xml)
+    values: tuple[Number, ...] = ()  # inputs in spec.inputs order; empty when unreadable
+    info: dict[str, str] = field(default_factory=dict)
+    unit: Unit | None = None
+    matched_by: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.source.name
+
+    @property
+    def newest_key(self) -> tuple[str, float]:
+        return (self.doc_modified, self.source.mtime)
+
+
+@dataclass
+class UnitStatus:
+    unit: Unit
+    entry: Entry | None
+    status: str  # a key of STATUS
+    duplicates: list[Entry] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return STATUS[self.status]
+
+
+@dataclass
+class Collection:
+    """Everything ``collect`` decided; the output writers read only this."""
+
+    format: str
+    year: int | None
+    org: str
+    units: list[UnitStatus]
+    unknown: list[Entry]  # readable or not, matching no roster unit
+    skipped: list[Entry]  # written by collect itself / annotated returns
+    entries: list[Entry]
+    totals: dict[str, Number]
+    contributions: list[tuple[Unit, tuple[Number, ...]]]  # passing units, in roster order
+
+    @property
+    def spec(self) -> Spec:
+        return load(self.format)
+
+    def count(self, status: str) -> int:
+        return sum(1 for u in self.units if u.status == status)
+
+    @property
+    def all_passed(self) -> bool:
+        return all(u.status in ("passed", "warned") for u in self.units)
+
+    def consolidated(self, kind: str = "government") -> ReportData:
+        values = {k: v for k, v in self.totals.items() if k in self.spec.inputs}
+        return ReportData(self.format, self.year, self.org, {"kind": kind}, values, {})
+
+
+# -- inspection (runs in worker processes) ------------------------------------------------
+
+def inspect(source: Source) -> Entry:
+    """Read and check one workbook; never raises (problems become findings)."""
+    from .check import check_bytes
+
+    if source.problem:
+        return Entry(source, "", _unreadable(source.name, source.problem))
+    try:
+        blob = source.read()
+    except OSError as e:
+        return Entry(source, "", _unreadable(source.name, f"无法读取文件（{e}）"))
+    sub, result = check_bytes(blob, source.name)
+    entry = Entry(source, sha256(blob), result)
+    if sub is None:
+        return entry
+    d = sub.data
+    meta = getattr(sub, "meta", {}) or {}
+    spec = d.spec
+    entry.format, entry.year, entry.org = d.format, d.year, d.org
+    entry.unit_id = d.info.get("unit_id", "") or meta.get("unit_id", "")
+    entry.kind = d.info.get("kind", "") or meta.get("kind", "")
+    entry.written_by = meta.get("written_by", "")
+    entry.doc_modified = getattr(sub, "modified", "") or ""
+    entry.values = tuple(d.values.get(k, 0) for k in spec.inputs)
+    entry.info = {k: d.info.get(k, "") for k in ("contact", "phone")}
+    return entry
+
+
+def _unreadable(name: str, why: str) -> CheckResult:
+    f = make("FILE_UNREADABLE", "error", template="{detail}", detail=f"{name}：{why}")
+    return CheckResult(name, findings=[f], readable=False)
+
+
+def inspect_all(sources: Iterable[Source], jobs: int | None = None,
+                progress: Callable[[int], None] | None = None) -> Iterator[Entry]:
+    """Inspect in ``jobs`` processes (default: all cores), yielding in input order."""
+    jobs = jobs or os.cpu_count() or 1
+    sources = list(sources)
+    if jobs == 1 or len(sources) < 8:
+        for s in sources:
+            yield inspect(s)
+            if progress:
+                progress(1)
+        return
+    with ProcessPoolExecutor(jobs) as pool:
+        for e in pool.map(inspect, sources, chunksize=max(1, min(64, len(sources) // (jobs * 4)))):
+            yield e
+            if progress:
+                progress(1)
+
+
+# -- deciding -----------------------------------------------------------------------------
+
+def _is_own_output(e: Entry, org: str) -> bool:
+    """collect's own consolidated workbook and the returned copies are never inputs again.
+
+    A consolidated workbook of ANOTHER organ (a county's, read by the city) is an input.
+    """
+    if e.written_by == "annotate":
+        return True
+    return e.written_by == "collect" and (not org or e.org == org)
+
+
+def decide_period(entries: list[Entry], year: int | None) -> tuple[str, int | None]:
+    """The collection's format and year: --year if given, else the majority of readable files."""
+    if year is not None:
+        return for_year(year).id, year
+    votes = Counter((e.format, e.year) for e in entries if e.result.readable and e.format)
+    if not votes:
+        return for_year(2021).id, None
+    (fmt, yr), _ = max(votes.items(), key=lambda kv: (kv[1], kv[0][1] or 0))
+    return fmt, yr
+
+
+def _period_finding(e: Entry, fmt: str, year: int | None) -> Finding | None:
+    if year is not None and e.year != year:
+        return make("COLLECT_WRONG_YEAR", "error", template="{detail}", expected=year, actual=e.year,
+                    detail=f"本次汇总的是{year}年度，这份填报表是{e.year or '未填'}年度的（是否误交了往年的表？）")
+    if e.format != fmt:
+        return make("COLLECT_WRONG_FORMAT", "error", template="{detail}", expected=fmt, actual=e.format,
+                    detail=f"本次汇总使用{fmt}格式，这份填报表是{e.format}格式，请用本次下发的填报表重新填报")
+    return None
+
+
+def _status(e: Entry) -> str:
+    if not e.result.ok:
+        return "failed"
+    return "warned" if e.result.warnings else "passed"
+
+
+def decide(entries: list[Entry], units: list[Unit] | None, *, org: str = "", year: int | None = None) -> Collection:
+    """Match, de-duplicate, judge and sum; pure (no I/O)."""
+    skipped = [e for e in entries if _is_own_output(e, org)]
+    entries = [e for e in entries if not _is_own_output(e, org)]
+    fmt, year = decide_period(entries, year)
+    for e in entries:
+        f = _period_finding(e, fmt, year) if e.result.readable and e.format else None
+        if f:
+            e.result.findings.insert(0, f)
+            e.values = ()
+    units = units if units is not None else _implied_units(entries)
+    matcher = Matcher(units)
+    by_unit: dict[str, list[Entry]] = {}
+    unknown = []
+    for e in entries:
+        e.unit, e.matched_by = matcher.match(e.unit_id, e.org) if e.result.readable else (None, "")
+        if e.unit is None:
+            unknown.append(e)
+        else:
+            by_unit.setdefault(e.unit.seq, []).append(e)
+    statuses = []
+    for u in units:
+        found = sorted(by_unit.get(u.seq, []), key=lambda e: e.newest_key, reverse=True)
+        if not found:
+            statuses.append(UnitStatus(u, None, "missing"))
+            continue
+        statuses.append(UnitStatus(u, found[0], _status(found[0]), found[1:]))
+    spec = load(fmt)
+    passing = [(s.unit, s.entry.values) for s in statuses
+               if s.status in ("passed", "warned") and s.entry and s.entry.values]
+    totals = _sum(spec, [v for _, v in passing])
+    return Collection(fmt, year, org, statuses, unknown, skipped, entries, totals, passing)
+
+
+def _implied_units(entries: list[Entry]) -> list[Unit]:
+    """Without a roster, every distinct 单位名称 among readable files is a unit."""
+    names = sorted({e.org for e in entries if e.result.readable and e.org})
+    return [Unit(str(i), n) for i, n in enumerate(names, start=1)]
+
+
+def _sum(spec: Spec, rows: list[tuple[Number, ...]]) -> dict[str, Number]:
+    sums: list[Number] = [Decimal(0) if spec.fields[k].type == "decimal" else 0 for k in spec.inputs]
+    for row in rows:
+        for i, v in enumerate(row):
+            sums[i] += v
+    return spec.compute(dict(zip(spec.inputs, sums, strict=True)))
+
+
+def with_unit_info(data: ReportData, unit: Unit) -> ReportData:
+    """A unit's data with the roster's contact filled where the workbook has none."""
+    info = dict(data.info)
+    info.setdefault("contact", unit.contact)
+    info.setdefault("phone", unit.phone)
+    return replace(data, info=info)
+
+
+def default_outdir(year: int | None) -> Path:
+    return Path("output") / str(year or "汇总")

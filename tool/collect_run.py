@@ -1,0 +1,131 @@
+"""Running ``collect`` end to end: the I/O around the decisions in ``collect``.
+
+Reads the roster, inspects every workbook (in parallel, streamed), applies last year's
+cross-year rules, and writes 汇总表.xlsx, the consolidated workbook, the 退回 copies,
+findings.json and the manifest into OUTDIR.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from .collect import Collection, Entry, decide, default_outdir, inspect_all
+from .collect_output import (
+    FINDINGS_FILE,
+    MANIFEST_FILE,
+    RETURNS_DIR,
+    STATUS_FILE,
+    consolidated_name,
+    detail_writer,
+    findings_json,
+    manifest,
+    status_workbook,
+    summary,
+)
+from .files import write_atomic
+from .intake import find_sources
+
+DEFAULT_ORG = "本级汇总"
+
+
+def run_collect(folder: Path, *, roster: str | None = None, org: str | None = None, year: int | None = None,
+                last_dir: str | None = None, outdir: Path | None = None, jobs: int | None = None,
+                show_progress: bool = False, returns: bool = True) -> tuple[Collection, Path, str]:
+    from .roster import read_roster
+
+    units = read_roster(roster) if roster else None
+    org = org or DEFAULT_ORG
+    skip = [outdir] if outdir else []
+    sources = list(find_sources(folder, skip=skip))
+    entries = _inspect(sources, jobs, show_progress)
+    coll = decide(entries, units, org=org, year=year)
+    if last_dir:
+        apply_last_year(coll, Path(last_dir))
+    out = outdir or default_outdir(coll.year)
+    write_outputs(coll, out, returns=returns)
+    return coll, out, summary(coll)
+
+
+def _inspect(sources: list, jobs: int | None, show: bool) -> list[Entry]:  # type: ignore[type-arg]
+    if not show:
+        return list(inspect_all(sources, jobs))
+    import click
+
+    with click.progressbar(length=len(sources), label="读取并校验填报表", file=sys.stderr) as bar:
+        return list(inspect_all(sources, jobs, progress=bar.update))
+
+
+def apply_last_year(coll: Collection, last_dir: Path) -> None:
+    """Cross-year rules for every submitted unit that has last year's workbook."""
+    from .collect import _status
+    from .distribute import match_last_year, read_folder
+    from .rules import cross_year_findings
+
+    last = match_last_year([s.unit for s in coll.units], read_folder(last_dir))
+    for s in coll.units:
+        e = s.entry
+        if e is None or not e.values or s.unit.seq not in last:
+            continue
+        e.result.findings.extend(cross_year_findings(entry_data(coll, e), last[s.unit.seq].data))
+        s.status = _status(e)
+    _resum(coll)
+
+
+def entry_data(coll: Collection, e: Entry):  # type: ignore[no-untyped-def]
+    from .data import ReportData
+
+    values = dict(zip(coll.spec.inputs, e.values, strict=True))
+    return ReportData(coll.format, e.year, e.org, {"kind": e.kind, "unit_id": e.unit_id}, values, {})
+
+
+def _resum(coll: Collection) -> None:
+    from .collect import _sum
+
+    coll.contributions = [(s.unit, s.entry.values) for s in coll.units
+                          if s.status in ("passed", "warned") and s.entry and s.entry.values]
+    coll.totals = _sum(coll.spec, [v for _, v in coll.contributions])
+
+
+def write_outputs(coll: Collection, out: Path, *, returns: bool = True) -> dict[str, Path]:
+    from .workbook import build_workbook
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = {"status": write_atomic(out / STATUS_FILE, status_workbook(coll))}
+    cons = None
+    if coll.contributions:
+        blob = build_workbook(coll.consolidated(), written_by="collect", extra=detail_writer(coll))
+        cons = written["consolidated"] = write_atomic(out / consolidated_name(coll), blob)
+    back = write_returns(coll, out / RETURNS_DIR) if returns else {}
+    written["findings"] = write_atomic(out / FINDINGS_FILE, findings_json(coll))
+    written["manifest"] = write_atomic(out / MANIFEST_FILE, manifest(coll, cons, back))
+    return written
+
+
+def write_returns(coll: Collection, folder: Path) -> dict[str, str]:
+    """An annotated copy for every unit whose winning submission has errors or warnings."""
+    from .annotate import annotated_copy
+
+    done: dict[str, str] = {}
+    for s in coll.units:
+        e = s.entry
+        if e is None or not (e.result.errors or e.result.warnings):
+            continue
+        stem = Path(e.source.member or e.source.path).stem
+        target = folder / f"{s.unit.seq}_{s.unit.name}_退回_{stem}.xlsx"
+        write_atomic(target, annotated_copy(e.source.read(), e.name, e.result))
+        done[s.unit.seq] = str(target.relative_to(folder.parent))
+    return done
+
+
+def status_json(coll: Collection, out: Path) -> dict[str, Any]:
+    return {"format": coll.format, "year": coll.year, "org": coll.org, "outdir": str(out),
+            "all_passed": coll.all_passed,
+            "counts": {k: coll.count(k) for k in ("missing", "failed", "warned", "passed")},
+            "units": [{"seq": s.unit.seq, "name": s.unit.name, "status": s.status, "status_zh": s.label,
+                       "file": s.entry.name if s.entry else None,
+                       "errors": len(s.entry.result.errors) if s.entry else 0,
+                       "warnings": len(s.entry.result.warnings) if s.entry else 0,
+                       "duplicates": [d.name for d in s.duplicates]} for s in coll.units],
+            "unknown": [e.name for e in coll.unknown]}
