@@ -157,6 +157,66 @@ def fields(fmt: str | None, as_json: bool) -> None:
         click.echo(f"{r['key']}\t{r['sheet']}!{r['cell']}\t{r['label_path']}\t{r['type']}{unit}\t{kind}")
 
 
+@cli.command("check", context_settings=CONTEXT)
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（总是一个列表，每个文件一项）")
+@click.option("--last-year", "last_year", type=click.Path(dir_okay=False),
+              help="上年的填报表（2019 或 2021 格式均可），用于跨年度核对")
+@click.option("--annotate", "annotate_dir", type=click.Path(file_okay=False),
+              help="为每个有问题的文件在此文件夹写一份标注了问题的副本（用于退回），原文件不变")
+def check_cmd(files: tuple[str, ...], as_json: bool, last_year: str | None, annotate_dir: str | None) -> None:
+    """校验填好的填报表：数字、勾稽关系、必填项、格式版本。
+
+    \b
+    退出码：0 没有错误（可以有警告）；1 有错误；2 文件无法读取或不是本系统的填报表。
+    \b
+    示例：
+      nianbao check 财政局.xlsx
+      nianbao check 收件/*.xlsx --json > 校验结果.json
+      nianbao check 财政局2024.xlsx --last-year 财政局2023.xlsx
+      nianbao check 收件/*.xlsx --annotate 退回/
+    """
+    from .check import check_files, describe, exit_code
+
+    checked = check_files(files, last_year=last_year)
+    results = [r for _, r in checked]
+    if as_json:
+        click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=1))
+    else:
+        for r in results:
+            click.echo(describe(r))
+    if annotate_dir:
+        from .annotate import annotate_all
+
+        for path in annotate_all(checked, annotate_dir):
+            click.echo(f"已写出标注副本：{path}", err=as_json)
+    sys.exit(exit_code(results))
+
+
+@cli.command("export", context_settings=CONTEXT)
+@click.argument("file", type=click.Path())
+@click.option("--json", "as_json", is_flag=True, default=True, help="以 JSON 输出（默认，即 template --data 的数据格式）")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入文件，而不是打印")
+def export_cmd(file: str, as_json: bool, output: str | None) -> None:
+    """导出填报表中的数据（JSON，与 template --data 的格式相同）。
+
+    \b
+    示例：
+      nianbao export 财政局.xlsx --json > 财政局.json
+      nianbao template --data 财政局.json -o 重新生成.xlsx
+    """
+    from .check import export_data
+
+    text = json.dumps(export_data(file).to_json(), ensure_ascii=False, indent=1)
+    if output:
+        from .files import write_atomic
+
+        write_atomic(output, (text + "\n").encode("utf-8"), inputs=[file])
+        click.echo(f"已导出：{output}", err=True)
+    else:
+        click.echo(text)
+
+
 @cli.command("roster-template", context_settings=CONTEXT)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default="单位名单.xlsx", show_default=True,
               help="输出文件")

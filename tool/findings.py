@@ -17,7 +17,44 @@ LEVEL_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 # rule id → Chinese message template. Tokens: {where} (表三 D30（…）), {expected}, {actual},
 # {detail}, {title}, plus any ``params``. Filled in by the rules; a missing token renders "".
-CATALOG: dict[str, str] = {}
+CATALOG: dict[str, str] = {
+    # reading: the file's structure
+    "FILE_UNREADABLE": "{detail}",
+    "STRUCT_SHEET_MISSING": "缺少工作表“{sheet}”（工作簿中现有：{actual}）；{hint}",
+    "STRUCT_LABEL_MOVED": (
+        "{sheet} {cell}：此处应为“{expected}”，实际为“{actual}”（本表共 {count} 处标签位置不符）。"
+        "可能插入或删除了行、列，或改动了表头；为免读错数据，本表的数字未读取。"
+        "请在原填报表中填写，不要增删行列"),
+    "STRUCT_META_MISSING": "隐藏的元数据工作表“{sheet}”已被删除，已按表格标签识别为 {version} 格式；请尽量使用原填报表",
+    "STRUCT_OTHER_FORMAT": (
+        "元数据写明是 {expected} 格式，但表格是 {actual} 格式，已按 {actual} 格式读取；"
+        "请不要在不同格式的填报表之间复制工作表"),
+    # reading: values
+    "VALUE_NOT_NUMBER": "{where}：“{actual}”不是数字；请填写数字（没有的填 0，或留空、填“—”“无”，均按 0 计）",
+    "VALUE_BLANK": "{sheet}：{count} 个单元格为空白或填了“—”“无”等，均按 0 计",
+    # rules: values
+    "VALUE_NOT_INTEGER": "{where}：应为整数，实际为 {actual}",
+    "VALUE_NEGATIVE": "{where}：不能为负数，实际为 {actual}",
+    "VALUE_BELOW_MIN": "{where}：不能小于 {expected}，实际为 {actual}",
+    "VALUE_DECIMALS": "{where}：最多保留 {decimals} 位小数，实际为 {actual}",
+    # rules: relations (keyed by relation kind; the finding's rule is the relation's id)
+    "relation.equal": "{where}：{lhs_text}，应等于 {rhs_text}，相差 {diff}",
+    "relation.le": "{where}：{lhs_text}，不应超过 {rhs_text}，超出 {diff}",
+    "relation.total": (
+        "{where}：合计应为 {expected}（{title}），单元格中却是 {actual}。"
+        "这是自动计算的合计单元格，可能被手工改写；请恢复公式，或清空该单元格"),
+    # rules: the report as a whole
+    "FMT_CURRENT_VERSION": (
+        "{year} 年度应使用 {expected} 格式（{doc}），本表是 {actual} 格式；"
+        "请用 nianbao template --year {year} 生成新的填报表重新填写"),
+    "INFO_REQUIRED": "{sheet} {cell}（{label}）：必须填写",
+    "INFO_INVALID": "{sheet} {cell}（{label}）：“{actual}”无法识别，{detail}",
+    "TEXT_REQUIRED": "{sheet} {cell}（{title}）：内容不能为空{detail}",
+    "SIGN_DATE_LATE": "{sheet} {cell}（{label}）：{actual} 晚于 {expected}（{kind_name}年度报告应于次年{deadline}前公布）",
+    "SIGN_DATE_INVALID": "{sheet} {cell}（{label}）：“{actual}”不是日期，请按 2025-01-20 的样式填写",
+    "CROSS_YEAR_YEAR": "上年报告文件（{file}）的报告年度是 {actual}，不是 {expected}；跨年度核对结果可能不准确",
+    "CROSS_YEAR_UNREAD": "上年报告文件（{file}）：{detail}；已跳过跨年度核对",
+}
 
 
 class _Tolerant(string.Formatter):
