@@ -298,6 +298,75 @@ def collect(folder: str, roster: str | None, org: str | None, year: int | None, 
     sys.exit(0 if coll.all_passed else 1)
 
 
+@cli.command("report", context_settings=CONTEXT)
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="输出的 Word 文件，默认 output/<单位名称><年度>年政府信息公开工作年度报告.docx")
+@click.option("--template", "template_path", type=click.Path(dir_okay=False),
+              help="自定义的报告模板（先用 nianbao docx-template 导出默认模板再修改）")
+@click.option("--pdf", is_flag=True, help="同时转换为 PDF（需要 LibreOffice）")
+@click.option("--force", is_flag=True, help="校验有错误时仍然生成，文档每页页眉和标题上方标注“草稿（未通过校验）”")
+def report_cmd(file: str, output: str | None, template_path: str | None, pdf: bool, force: bool) -> None:
+    """根据填好的填报表一键生成年度报告（Word，可选 PDF）。
+
+    \b
+    先按 check 的规则校验；有错误时不生成（退出码 1），除非加 --force（生成草稿）。
+    退出码：0 已生成；1 校验有错误；2 无法继续（文件无法读取、模板有问题、没有 LibreOffice）。
+    \b
+    示例：
+      nianbao report 财政局2024.xlsx
+      nianbao report 财政局2024.xlsx -o 财政局年报.docx --pdf
+      nianbao report 财政局2024.xlsx --template 我局模板.docx
+    """
+    from .check import check_files, describe
+    from .report import Renderer, default_output_name
+
+    if pdf:
+        from .office import find_soffice
+
+        find_soffice()  # before any work: no LibreOffice → exit 2 with how to install it
+    ((sub, result),) = check_files([file])
+    if sub is None or not result.readable:
+        click.echo(describe(result), err=True)
+        sys.exit(2)
+    if not result.ok:
+        click.echo(describe(result), err=True)
+        if not force:
+            _fail(f"{file} 未通过校验，未生成报告。请改正后重试，或加 --force 生成标注“草稿（未通过校验）”的文档", 1)
+        click.echo("注意：已按 --force 生成草稿，文档标注“草稿（未通过校验）”", err=True)
+    data = sub.data
+    renderer = Renderer(template_path, data.format)
+    from .files import output_dir, write_atomic
+
+    out = Path(output) if output else output_dir() / default_output_name(data)
+    inputs = [file, *([template_path] if template_path else [])]
+    write_atomic(out, renderer.render(data, draft=not result.ok), inputs=inputs)
+    click.echo(f"已生成报告：{out}")
+    if pdf:
+        from .office import convert
+
+        for made in convert([out], "pdf", out.parent):
+            click.echo(f"已生成 PDF：{made}")
+
+
+@cli.command("docx-template", context_settings=CONTEXT)
+@format_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="输出的 Word 模板文件")
+def docx_template_cmd(fmt: str | None, output: str) -> None:
+    """导出默认的报告模板（Word），供本单位修改版式（红头、徽标、字体）后用 report --template 使用。
+
+    \b
+    模板中的 {{ v.字段键 }} 等标签由系统填写，请勿改动标签文字；字段键见 nianbao fields。
+    示例：
+      nianbao docx-template --format 2021 -o 我局模板.docx
+      nianbao report 填报表.xlsx --template 我局模板.docx
+    """
+    from .report import export_template
+
+    version = fmt or load_default_version()
+    click.echo(f"已导出 {version} 格式的报告模板：{export_template(version, output)}")
+
+
 def main() -> None:
     cli(prog_name="nianbao")
 
