@@ -303,14 +303,16 @@ class _Book:
     def __init__(self, wb: Any):
         self.wb = wb
         self.names = list(wb.sheet_names)
-        self._rows: dict[str, list[list[Any]]] = {}
+        self._rows: dict[str, tuple[int, list[list[Any]]]] = {}  # sheet → (rows asked for, rows)
         self.mismatches: dict[int, dict[str, list[tuple[int, int, str, str, Any]]]] = {}
 
     def rows(self, sheet: str, nrows: int | None = None) -> list[list[Any]]:
-        if sheet not in self._rows:
+        want = nrows or 1 << 30
+        got = self._rows.get(sheet)
+        if got is None or got[0] < want:  # another format version may need more rows
             ws = self.wb.get_sheet_by_name(sheet)
-            self._rows[sheet] = ws.to_python(skip_empty_area=False, nrows=nrows)
-        return self._rows[sheet]
+            got = self._rows[sheet] = (want, ws.to_python(skip_empty_area=False, nrows=nrows))
+        return got[1]
 
 
 def _at(rows: list[list[Any]], r: int, c: int) -> Any:
