@@ -80,6 +80,18 @@ def _walk(node: nodes.Node, inside_chain: bool = False) -> Iterator[tuple[nodes.
         yield from _walk(child, is_access and child is getattr(node, "node", None))
 
 
+class _Where:
+    """``where`` computed only when a problem is reported (it scans the XML)."""
+
+    def __init__(self, src: str, lineno: int | None, part: str):
+        self.args = (src, lineno, part)
+
+    def __str__(self) -> str:
+        return where(*self.args)
+
+    __format__ = lambda self, spec: format(str(self), spec)  # noqa: E731
+
+
 def _suggest(name: str, known: list[str]) -> str:
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     return f"，是否应为“{close[0]}”？" if close else ""
@@ -101,11 +113,11 @@ def lint_template(sources: dict[str, str], spec: Spec, env: jinja2.Environment) 
         assigned = {n.name for n in ast.find_all(nodes.Name) if n.ctx in ("store", "param")}
         assigned |= {"loop", *env.globals}
         for node, outermost in _walk(ast):
-            at = where(src, node.lineno, part)
+            at = _Where(src, node.lineno, part)
             if isinstance(node, nodes.Getattr) and node.attr.startswith("_"):
                 problems.append(f"{at}：不允许访问内部属性“{node.attr}”")
                 continue
-            if isinstance(node, nodes.Name) and node.ctx == "load" and node.name not in known | assigned:
+            if isinstance(node, nodes.Name) and node.ctx == "load" and node.name not in known.keys() | assigned:
                 problems.append(f"{at}：未知的变量“{node.name}”{_suggest(node.name, sorted(known))}")
             if not outermost:
                 continue
@@ -120,8 +132,9 @@ def lint_template(sources: dict[str, str], spec: Spec, env: jinja2.Environment) 
             elif not any(k.startswith(dotted + ".") for k in allowed):
                 problems.append(f"{at}：未知的变量“{root}.{dotted}”"
                                 f"{_suggest(f'{root}.{dotted}', sorted(f'{root}.{k}' for k in allowed))}")
-    problems += _coverage(spec, used)
-    return problems
+    if problems and any("标签语法错误" in p for p in problems):
+        return problems  # an unparsable part hides its tags: coverage would only mislead
+    return problems + _coverage(spec, used)
 
 
 def _coverage(spec: Spec, used: set[str]) -> list[str]:

@@ -202,7 +202,7 @@ class Renderer:
                  spec: Spec | None = None, lint: bool | None = None):
         self.spec = spec or load(version)
         self.custom = template is not None
-        self.source = str(template) if isinstance(template, (str, Path)) else "默认模板"
+        self.source = str(template) if isinstance(template, (str, Path)) else ("自定义模板" if template else "默认模板")
         blob = self._template_bytes(template, spec)
         self.infos, self.parts = self._read_zip(blob)
         self.env = make_env()
