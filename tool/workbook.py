@@ -89,7 +89,7 @@ def build_workbook(data: ReportData, *, spec: Spec | None = None,
         _checks_sheet(bk, annotations)
     _info_sheet(bk, data, set(locked_info))
     prev = _reference_refs(spec, reference)
-    tables = [_table_sheet(bk, t, data) for t in spec.tables.values()]
+    tables = [_table_sheet(bk, t, data, prev) for t in spec.tables.values()]
     _text_sheet(bk, data)
     _guide_sheet(bk, data)
     if reference is not None:
@@ -199,7 +199,7 @@ class _Book:
         refs = _refs(self.lay, sh.ws.name, prev)
         bad = self.fmt("bad")
         for row, col, cols, inst in sh.checks:
-            self.put(sh.ws, row, col, _check_formula(inst, refs), "check", cols=cols, formula=True)
+            self.put(sh.ws, row, col, _check_formula(inst, refs, self.lay), "check", cols=cols, formula=True)
             cell = a1(row, col)
             sh.ws.conditional_format(cell, {"type": "cell", "criteria": "==", "value": '"✘"', "format": bad})
         _protect(sh.ws)
@@ -241,7 +241,7 @@ def _sum(terms: Sequence[Term], ref: Callable[[Term], str | None], lay: Layout) 
     """Σ of signed terms with SUM (which, unlike +, ignores a pasted text such as “—”)."""
     out = []
     for sign in (1, -1):
-        args = [ref(t) for t in terms if t.sign == sign]
+        args = [ref(t) or "0" for t in terms if t.sign == sign]
         places = [lay.values.get(t.key) for t in terms if t.sign == sign and not t.prev]
         if not args:
             continue
@@ -264,18 +264,10 @@ def _range(places: Sequence[Place | None]) -> str | None:
     return None
 
 
-def _check_formula(inst: Instance, ref: Callable[[Term], str | None]) -> str:
-    lhs = _plain_sum(inst.lhs, ref)
-    rhs = _plain_sum(inst.rhs, ref)
+def _check_formula(inst: Instance, ref: Callable[[Term], str | None], lay: Layout) -> str:
+    """✔ when the relation holds (sides compared after rounding away float noise), else ✘."""
     op = "<=" if inst.kind == "le" else "="
-    return f'=IF(ROUND(({lhs})-({rhs}),6){op}0,"✔","✘")'
-
-
-def _plain_sum(terms: Sequence[Term], ref: Callable[[Term], str | None]) -> str:
-    pos = [ref(t) or "0" for t in terms if t.sign > 0]
-    neg = [ref(t) or "0" for t in terms if t.sign < 0]
-    text = f"SUM({','.join(pos)})" if pos else "0"
-    return text + (f"-SUM({','.join(neg)})" if neg else "")
+    return f'=IF(ROUND(({_sum(inst.lhs, ref, lay)})-({_sum(inst.rhs, ref, lay)}),6){op}0,"✔","✘")'
 
 
 def _total_formula(spec: Spec, lay: Layout, key: str, sheet: str) -> str:
@@ -370,7 +362,7 @@ def _table_hint(spec: Spec, table: Table) -> str:
     return "；".join(["在浅黄色单元格填写数字，空白按0计", "灰色合计自动计算", "“校验”✔为通过、✘为不一致", *decimals]) + "。"
 
 
-def _table_sheet(bk: _Book, table: Table, data: ReportData) -> _Sheet:
+def _table_sheet(bk: _Book, table: Table, data: ReportData, prev: Mapping[str, str]) -> _Sheet:
     spec, lay = bk.spec, bk.lay
     ws = bk.sheet(table.sheet)
     for cell in table.labels:
@@ -390,7 +382,7 @@ def _table_sheet(bk: _Book, table: Table, data: ReportData) -> _Sheet:
         bk.name(p)
     sh = _Sheet(ws, table)
     widths = _column_widths(table)
-    _place_checks(bk, sh, widths)
+    _place_checks(bk, sh, widths, prev)
     for c, w in widths.items():
         ws.set_column(c - 1, c - 1, w)
     _row_heights(ws, table, widths, sh.head_lines)
@@ -431,18 +423,20 @@ def _row_heights(ws: Worksheet, table: Table, widths: Mapping[int, float], extra
         ws.set_row(sheet_row(r) - 1, max(need.get(r, 1), 1) * LINE_PT + 6)
 
 
-def _place_checks(bk: _Book, sh: _Sheet, widths: dict[int, float]) -> None:
+def _place_checks(bk: _Book, sh: _Sheet, widths: dict[int, float], prev: Mapping[str, str]) -> None:
     """Where each relation instance's 校验 cell goes, from the places of its blame fields.
 
     Instances of one relation on one row → a 校验 row below the table, each under its anchor;
     on one column → a 校验 column right of the table, beside each anchor; single instances →
     packed into shared rows below, in their anchor's column. Labels name the relation titles.
+    Cross-year instances need last year's figures: only with a 上年参考 sheet (``prev``).
     """
     lay, table, ws = bk.lay, sh.table, sh.ws
     groups: dict[str, list[Instance]] = {}
     for inst in bk.spec.instances:
         p = lay.values.get(inst.blame)
-        if p is not None and p.sheet == ws.name and not inst.cross_year:
+        known = all(t.key in prev for t in inst.terms if t.prev)
+        if p is not None and p.sheet == ws.name and (not inst.cross_year or (prev and known)):
             groups.setdefault(inst.rule, []).append(inst)
     rows: list[dict[str, Any]] = []  # {"cells": [(col, cols, inst)], "titles": [...], "shared": bool}
     next_col = table.n_cols + 1
