@@ -34,9 +34,9 @@ def annotate_all(checked: Iterable[tuple[Submission | None, CheckResult]], folde
         shown = [f for f in result.findings if f.level in SHOWN]
         if sub is None or not shown:
             continue
-        name = _unique(Path(sub.file).stem + SUFFIX, used)
+        name = _unique(Path(sub.file).stem + SUFFIX, used)  # the printable name
         target = Path(folder) / f"{name}.xlsx"
-        write_atomic(target, annotated(sub, shown), inputs=[sub.file])
+        write_atomic(target, annotated(sub, shown), inputs=[sub.path or sub.file])
         out.append(target)
     return out
 
@@ -63,8 +63,9 @@ def annotated(sub: Submission, findings: list[Finding]) -> bytes:
         from .workbook import build_workbook
 
         return build_workbook(sub.data, spec=sub.spec, annotations=notes_of(findings), written_by="annotate")
-    original = Path(sub.file).read_bytes()
-    if original.startswith(b"PK") and Path(sub.file).suffix.lower() in (".xlsx", ".xlsm"):
+    source = Path(sub.path or sub.file)
+    original = source.read_bytes()
+    if original.startswith(b"PK") and source.suffix.lower() in (".xlsx", ".xlsm"):
         return _marked_copy(original, findings)
     return _findings_only(findings)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from .data import ReportData
 from .errors import NianbaoError
 from .findings import LEVEL_ZH, CheckResult, Finding, make
-from .reader import Submission, read_bytes, read_file
+from .reader import Submission, display_name, read_bytes, read_file
 from .rules import check_data
 from .spec import Spec
 
@@ -61,11 +61,11 @@ def load_last_year(path: str | Path) -> tuple[ReportData | None, list[Finding]]:
     try:
         sub = read_file(path)
     except NianbaoError as e:
-        return None, [make("CROSS_YEAR_UNREAD", "warning", file=str(path), detail=e.message)]
+        return None, [make("CROSS_YEAR_UNREAD", "warning", file=display_name(path), detail=e.message)]
     unread = sub.unread
     if unread:
         detail = f"有 {len(unread)} 个数字单元格无法读取（请先用 nianbao check 校验上年文件）"
-        return None, [make("CROSS_YEAR_UNREAD", "warning", file=str(path), detail=detail)]
+        return None, [make("CROSS_YEAR_UNREAD", "warning", file=display_name(path), detail=detail)]
     return sub.data, []
 
 
@@ -84,7 +84,7 @@ def check_files(paths: Iterable[str | Path], *, last_year: str | None = None
         try:
             sub = read_file(p)
         except NianbaoError as e:
-            out.append((None, unreadable(str(p), e.message)))
+            out.append((None, unreadable(display_name(p), e.message)))
             continue
         notes = prev_notes + year_findings(sub.data, prev, last_year or "")
         out.append((sub, result_of(sub, prev=prev, prev_findings=notes)))

@@ -16,6 +16,7 @@ findings. openpyxl is never imported here (it costs ~100 ms to import).
 from __future__ import annotations
 
 import io
+import os
 import re
 import unicodedata
 import zipfile
@@ -145,8 +146,7 @@ def sniff(data: bytes, name: str) -> str:
     if not data:
         raise UnreadableError(f"{name}：文件是空的（0 字节），可能没有保存成功或传输中断；请重新保存后再提交")
     if len(data) > MAX_BYTES:
-        raise UnreadableError(f"{name}：文件太大（{len(data) / 1048576:.1f} MB，上限 {MAX_BYTES // 1048576} MB），"
-                              "不像是填报表；请删除表中插入的图片或多余内容后另存为 .xlsx 再提交")
+        raise too_large(name, len(data))
     if data.startswith(b"PK"):
         _check_zip(data, name)
         return "zip"
@@ -167,6 +167,11 @@ def sniff(data: bytes, name: str) -> str:
         raise UnreadableError(f"{name}：CSV 文件不含填报表的结构；请用 nianbao template 生成的填报表填写，并保存为 .xlsx")
     raise UnreadableError(f"{name}：不是电子表格文件（既不是 .xlsx/.ods，也不是 .xls）；"
                           f"如果它是用其他软件做的表格，{SAVE_AS}")
+
+
+def too_large(name: str, size: int) -> UnreadableError:
+    return UnreadableError(f"{name}：文件太大（{size / 1048576:.1f} MB，上限 {MAX_BYTES // 1048576} MB），"
+                           "不像是填报表；请删除表中插入的图片或多余内容后另存为 .xlsx 再提交")
 
 
 def _check_zip(data: bytes, name: str) -> None:
@@ -288,6 +293,7 @@ class Submission:
     bad: set[str] = field(default_factory=set)  # fields whose value could not be read
     broken_sheets: set[str] = field(default_factory=set)  # sheets whose structure is wrong
     spec: Spec | None = None
+    path: str = ""  # the file on disk, when read from one (``file`` is the name shown)
 
     @property
     def unread(self) -> set[str]:
@@ -300,8 +306,8 @@ class Submission:
 class _Book:
     """Each sheet loaded at most once, as a list of rows (calamine with skip_empty_area=False)."""
 
-    def __init__(self, wb: Any):
-        self.wb = wb
+    def __init__(self, wb: Any, name: str):
+        self.wb, self.name = wb, name
         self.names = list(wb.sheet_names)
         self._rows: dict[str, tuple[int, list[list[Any]]]] = {}  # sheet → (rows asked for, rows)
         self.mismatches: dict[int, dict[str, list[tuple[int, int, str, str, Any]]]] = {}
@@ -310,8 +316,12 @@ class _Book:
         want = nrows or 1 << 30
         got = self._rows.get(sheet)
         if got is None or got[0] < want:  # another format version may need more rows
-            ws = self.wb.get_sheet_by_name(sheet)
-            got = self._rows[sheet] = (want, ws.to_python(skip_empty_area=False, nrows=nrows))
+            try:
+                ws = self.wb.get_sheet_by_name(sheet)
+                got = self._rows[sheet] = (want, ws.to_python(skip_empty_area=False, nrows=nrows))
+            except Exception as e:  # calamine parses a sheet only when asked: broken XML shows here
+                raise UnreadableError(f"{self.name}：工作表“{sheet}”的内容已损坏，无法解析（{type(e).__name__}）；"
+                                      f"{SAVE_AS}") from None
         return got[1]
 
 
@@ -323,24 +333,40 @@ def _at(rows: list[list[Any]], r: int, c: int) -> Any:
 
 def read_bytes(data: bytes, name: str, *, spec: Spec | None = None) -> Submission:
     """Read one workbook's bytes. ``spec`` forces a format (a test's copy of the format data)."""
-    book = _Book(open_book(data, name))
+    book = _Book(open_book(data, name), name)
     meta = _read_meta(book)
     findings: list[Finding] = []
     exp = _identify(book, meta, name, spec, findings)
     return _read(book, exp, meta, name, findings)
 
 
+def display_name(path: str | Path) -> str:
+    """A file name that can be printed: names from Windows zips/shares are often GBK bytes."""
+    raw = os.fsencode(path)
+    for codec in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", "replace")  # pragma: no cover - gb18030 decodes nearly anything
+
+
 def read_file(path: str | Path, *, spec: Spec | None = None) -> Submission:
     p = Path(path)
+    name = display_name(path)
     try:
+        if p.is_file() and p.stat().st_size > MAX_BYTES:  # refuse before reading it into memory
+            raise too_large(name, p.stat().st_size)
         data = p.read_bytes()
     except FileNotFoundError:
-        raise UnreadableError(f"找不到文件 {p}") from None
+        raise UnreadableError(f"找不到文件 {name}") from None
     except IsADirectoryError:
-        raise UnreadableError(f"{p} 是文件夹，不是文件") from None
+        raise UnreadableError(f"{name} 是文件夹，不是文件") from None
     except OSError as e:
-        raise UnreadableError(f"{p}：无法打开（{e.strerror}）") from None
-    return read_bytes(data, str(path), spec=spec)
+        raise UnreadableError(f"{name}：无法打开（{e.strerror}）") from None
+    sub = read_bytes(data, name, spec=spec)
+    sub.path = str(path)
+    return sub
 
 
 def _read_meta(book: _Book) -> dict[str, str]:
