@@ -336,7 +336,10 @@ def _info_validation(ws: Worksheet, p: Place, typ: str, label: str, hint: str, k
 # -- tables 二/三/四 -------------------------------------------------------------------------
 
 def _num_format(f: Field) -> str:
-    return "0." + "0" * f.decimals if f.type == "decimal" and f.decimals > 0 else "0"
+    """Whole numbers as 0; decimals show at least two places and up to ``decimals`` (3.24, 161804.5)."""
+    if f.type != "decimal" or f.decimals <= 0:
+        return "0"
+    return "0." + "0" * min(f.decimals, 2) + "#" * max(f.decimals - 2, 0)
 
 
 def _validation(f: Field) -> dict[str, Any]:
@@ -358,7 +361,7 @@ def _validation(f: Field) -> dict[str, Any]:
 
 def _table_hint(spec: Spec, table: Table) -> str:
     decimals = [f"{f.label_path[-1]}单位：{f.unit}" for f in spec.fields.values()
-                if f.table == table.key and f.type == "decimal"]
+                if f.table == table.key and f.type == "decimal" and f.unit not in f.label_path[-1]]
     return "；".join(["在浅黄色单元格填写数字，空白按0计", "灰色合计自动计算", "“校验”✔为通过、✘为不一致", *decimals]) + "。"
 
 
