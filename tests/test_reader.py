@@ -182,3 +182,65 @@ def test_read_and_check_speed():
         check_bytes(blob, "x.xlsx")
         times.append(time.perf_counter() - t)
     assert sorted(times)[25] < 0.010
+
+
+# -- real LibreOffice ------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def office():
+    from office_harness import office_session, require_office
+
+    require_office()
+    with office_session() as s:
+        yield s
+
+
+def _by_sheet(d, keys):
+    out: dict[str, dict[str, object]] = {}
+    for k in keys:
+        sheet, ref = cell_of(d, k)
+        v = d.values[k]
+        out.setdefault(sheet, {})[ref] = float(v) if isinstance(v, Decimal) else v
+    return out
+
+
+@pytest.mark.office
+def test_filled_and_saved_by_libreoffice_reads_back_in_xlsx_xls_and_ods(office, tmp_path):
+    from tool.data import ReportData
+
+    d = sample("2021", seed=11)
+    text_key, formula_key = "art20_5.licensing.decisions", "art20_6.penalty.decisions"
+    d.values[text_key], d.values[formula_key] = 1234, 5
+    blank = tmp_path / "blank.xlsx"
+    blank.write_bytes(workbook(ReportData("2021", d.year, d.org, dict(d.info), {}, dict(d.text))))
+    entered = _by_sheet(d, [k for k, v in d.values.items() if v])
+    entered[cell_of(d, text_key)[0]][cell_of(d, text_key)[1]] = "1,234 件"  # text, as pasted
+    entered[cell_of(d, formula_key)[0]][cell_of(d, formula_key)[1]] = {"formula": "=2+3"}  # typed by a person
+    ops = [{"op": "set", "sheet": s, "values": v} for s, v in entered.items()] + [{"op": "recalc"}]
+    ops += [{"op": "save", "path": tmp_path / f"filled.{ext}"} for ext in ("xlsx", "xls", "ods")]
+    office.job(blank, ops)
+    reads = {}
+    for ext in ("xlsx", "xls", "ods"):
+        sub, res = check_bytes((tmp_path / f"filled.{ext}").read_bytes(), f"filled.{ext}")
+        assert res.errors == [] and res.warnings == [], (ext, res.findings)
+        reads[ext] = sub.data.to_json()
+        assert sub.totals, ext  # LibreOffice cached the totals; they were compared, not trusted
+    assert reads["xlsx"]["values"] == d.to_json()["values"]
+    assert reads["xlsx"] == reads["xls"] == reads["ods"]
+
+
+@pytest.mark.office
+def test_row_inserted_by_libreoffice_is_a_structure_finding(office, tmp_path):
+    d = sample("2021", seed=12)
+    src = tmp_path / "src.xlsx"
+    src.write_bytes(workbook(d))
+    row = layout("2021").values["granted.natural_person"].row
+    total = cell_of(d, "results_total.other_org")[1]
+    office.job(src, [{"op": "unprotect", "sheet": "表三"}, {"op": "insert_rows", "sheet": "表三", "row": row},
+                     {"op": "save", "path": tmp_path / "inserted.xlsx"}])
+    office.job(src, [{"op": "unprotect", "sheet": "表三"}, {"op": "set", "sheet": "表三", "values": {total: 777}},
+                     {"op": "save", "path": tmp_path / "typed_over.xlsx"}])
+    _, res = check_bytes((tmp_path / "inserted.xlsx").read_bytes(), "inserted.xlsx")
+    assert [(f.rule, f.sheet) for f in res.errors] == [("STRUCT_LABEL_MOVED", "表三")]
+    _, res = check_bytes((tmp_path / "typed_over.xlsx").read_bytes(), "typed_over.xlsx")
+    assert [(f.rule, f.cell, f.actual) for f in res.errors] == [("T3_RESULTS_TOTAL", total, 777)]

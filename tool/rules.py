@@ -140,11 +140,18 @@ def side_text(spec: Spec, inst: Instance, terms: tuple, values: dict[str, Number
 
 def total_rules(spec: Spec, lay: Layout, values: dict[str, Number], totals: dict[str, Number],
                 skip: set[str]) -> list[Finding]:
-    """A total cell holding a number that differs from the recomputed total (typed over, stale)."""
+    """A total cell holding a number that differs from the recomputed total (typed over, stale).
+
+    A total whose formula uses a reported total (e.g. 总计 over a typed-over （七）总计) follows it
+    in any office suite; it is not reported again.
+    """
     out = []
-    for key, given in totals.items():
-        inst = spec.definitions.get(key)
-        if inst is None or given == values[key] or (skip and set(spec.leaves(key)) & skip):
+    flagged = {k for k, given in totals.items() if k in spec.definitions and given != values[k]
+               and not (skip and set(spec.leaves(k)) & skip)}
+    for key in [k for k in spec.fields if k in flagged]:
+        inst = spec.definitions[key]
+        given = totals[key]
+        if any(t.key in flagged for t in inst.rhs):
             continue
         place = lay.values[key]
         out.append(make(inst.rule, inst.level, template=CATALOG["relation.total"], sheet=place.sheet,
