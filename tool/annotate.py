@@ -58,13 +58,15 @@ def notes_of(findings: Iterable[Finding]) -> dict[tuple[str, str], list[Finding]
     return notes
 
 
-def annotated(sub: Submission, findings: list[Finding]) -> bytes:
+def annotated(sub: Submission, findings: list[Finding], original: bytes | None = None) -> bytes:
+    """``original``: the file's bytes when they are not on disk (a member of a zip attachment)."""
     if not sub.broken_sheets:
         from .workbook import build_workbook
 
         return build_workbook(sub.data, spec=sub.spec, annotations=notes_of(findings), written_by="annotate")
     source = Path(sub.path or sub.file)
-    original = source.read_bytes()
+    if original is None:
+        original = source.read_bytes()
     if original.startswith(b"PK") and source.suffix.lower() in (".xlsx", ".xlsm"):
         return _marked_copy(original, findings)
     return _findings_only(findings)

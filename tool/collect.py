@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .data import ReportData
 from .findings import CheckResult, Finding, make
-from .intake import Source, sha256
+from .intake import Source, doc_modified, sha256
 from .roster import Matcher, Unit
 from .spec import Number, Spec, for_year, load
 
@@ -119,7 +119,7 @@ def inspect(source: Source) -> Entry:
     entry.unit_id = d.info.get("unit_id", "") or meta.get("unit_id", "")
     entry.kind = d.info.get("kind", "") or meta.get("kind", "")
     entry.written_by = meta.get("written_by", "")
-    entry.doc_modified = getattr(sub, "modified", "") or ""
+    entry.doc_modified = doc_modified(blob)
     entry.values = tuple(d.values.get(k, 0) for k in spec.inputs)
     entry.info = {k: d.info.get(k, "") for k in ("contact", "phone")}
     return entry

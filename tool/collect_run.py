@@ -61,14 +61,16 @@ def apply_last_year(coll: Collection, last_dir: Path) -> None:
     """Cross-year rules for every submitted unit that has last year's workbook."""
     from .collect import _status
     from .distribute import match_last_year, read_folder
-    from .rules import cross_year_findings
+    from .rules import check_data
 
     last = match_last_year([s.unit for s in coll.units], read_folder(last_dir))
+    cross = {i.rule for i in coll.spec.instances if i.cross_year}
     for s in coll.units:
         e = s.entry
         if e is None or not e.values or s.unit.seq not in last:
             continue
-        e.result.findings.extend(cross_year_findings(entry_data(coll, e), last[s.unit.seq].data))
+        found = check_data(entry_data(coll, e), prev=last[s.unit.seq].data)
+        e.result.findings.extend(f for f in found if f.rule in cross)
         s.status = _status(e)
     _resum(coll)
 
@@ -105,16 +107,23 @@ def write_outputs(coll: Collection, out: Path, *, returns: bool = True) -> dict[
 
 def write_returns(coll: Collection, folder: Path) -> dict[str, str]:
     """An annotated copy for every unit whose winning submission has errors or warnings."""
-    from .annotate import annotated_copy
+    from .annotate import SHOWN, annotated
+    from .errors import NianbaoError
+    from .reader import read_bytes
 
     done: dict[str, str] = {}
     for s in coll.units:
         e = s.entry
-        if e is None or not (e.result.errors or e.result.warnings):
+        shown = [f for f in e.result.findings if f.level in SHOWN] if e else []
+        if e is None or not shown:
             continue
         stem = Path(e.source.member or e.source.path).stem
         target = folder / f"{s.unit.seq}_{s.unit.name}_退回_{stem}.xlsx"
-        write_atomic(target, annotated_copy(e.source.read(), e.name, e.result))
+        blob = e.source.read()
+        try:
+            write_atomic(target, annotated(read_bytes(blob, e.name), shown, original=blob))
+        except NianbaoError:  # unreadable: the 催报 sheet and findings.json carry the reason
+            continue
         done[s.unit.seq] = str(target.relative_to(folder.parent))
     return done
 

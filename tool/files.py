@@ -21,6 +21,9 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, inputs: Iterable[
             raise UsageError(f"输出文件 {target} 与输入文件相同；输入文件不会被覆盖，请用 -o 指定其他文件名")
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; outputs are ordinary files others may read
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

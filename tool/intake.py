@@ -45,6 +45,24 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def doc_modified(blob: bytes) -> str:
+    """The workbook's own last-saved time (docProps/core.xml of an xlsx), '' when unknown.
+
+    Office suites stamp it on save, so it orders two submissions of one unit better than
+    file times, which e-mail and USB copies reset.
+    """
+    import io
+    import re
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(blob)) as zf:
+            xml = zf.read("docProps/core.xml")[:8192].decode("utf-8", "replace")
+    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError):
+        return ""
+    m = re.search(r"<dcterms:modified[^>]*>([^<]+)<", xml)
+    return m.group(1).strip() if m else ""
+
+
 def _hidden(name: str) -> bool:
     # Office lock and temp files: ~$a.xlsx (Excel/WPS), .~lock.a.xlsx# (LibreOffice)
     return name.startswith(("~$", ".~lock", "."))
