@@ -215,3 +215,17 @@ def test_findings_json_lists_every_file(scenario):
     files = json.loads((scenario["out"] / "findings.json").read_text("utf-8"))
     names = {f["file"] for f in files}
     assert "外单位.xlsx" in names and any(n.startswith("旧/") for n in names)
+
+
+def test_report_all_renders_every_passing_unit_and_the_consolidated_one(scenario):
+    res = CliRunner().invoke(cli, ["report", "--all", str(scenario["out"])])
+    assert res.exit_code == 0, res.output
+    made = sorted((scenario["out"] / "报告").glob("*.docx"))
+    passing = N_UNITS - len(MISSING) - len(ERRORS)
+    assert len(made) == passing + 1
+    assert any(p.name.startswith("测试市人民政府2024年") for p in made)
+
+
+def test_report_all_without_manifest_is_a_usage_error(tmp_path):
+    res = CliRunner().invoke(cli, ["report", "--all", str(tmp_path)])
+    assert res.exit_code == 2 and "请先运行 nianbao collect" in res.output

@@ -299,14 +299,17 @@ def collect(folder: str, roster: str | None, org: str | None, year: int | None, 
 
 
 @cli.command("report", context_settings=CONTEXT)
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path(dir_okay=False), required=False)
+@click.option("--all", "all_dir", type=click.Path(file_okay=False),
+              help="为 collect 输出文件夹中所有通过校验的单位及汇总表生成报告（并行）")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="输出的 Word 文件，默认 output/<单位名称><年度>年政府信息公开工作年度报告.docx")
 @click.option("--template", "template_path", type=click.Path(dir_okay=False),
               help="自定义的报告模板（先用 nianbao docx-template 导出默认模板再修改）")
 @click.option("--pdf", is_flag=True, help="同时转换为 PDF（需要 LibreOffice）")
 @click.option("--force", is_flag=True, help="校验有错误时仍然生成，文档每页页眉和标题上方标注“草稿（未通过校验）”")
-def report_cmd(file: str, output: str | None, template_path: str | None, pdf: bool, force: bool) -> None:
+def report_cmd(file: str | None, all_dir: str | None, output: str | None, template_path: str | None, pdf: bool,
+               force: bool) -> None:
     """根据填好的填报表一键生成年度报告（Word，可选 PDF）。
 
     \b
@@ -317,7 +320,13 @@ def report_cmd(file: str, output: str | None, template_path: str | None, pdf: bo
       nianbao report 财政局2024.xlsx
       nianbao report 财政局2024.xlsx -o 财政局年报.docx --pdf
       nianbao report 财政局2024.xlsx --template 我局模板.docx
+      nianbao report --all output/2024      （collect 之后，批量生成）
     """
+    if all_dir:
+        _report_all(Path(all_dir), template_path, pdf)
+        return
+    if not file:
+        raise UsageError("请给出填报表文件，或用 --all <collect 的输出文件夹> 批量生成")
     from .check import check_files, describe
     from .report import Renderer, default_output_name
 
@@ -347,6 +356,34 @@ def report_cmd(file: str, output: str | None, template_path: str | None, pdf: bo
 
         for made in convert([out], "pdf", out.parent):
             click.echo(f"已生成 PDF：{made}")
+
+
+def _report_all(outdir: Path, template_path: str | None, pdf: bool) -> None:
+    from .report_all import jobs_from, render_all
+
+    if pdf:
+        from .office import find_soffice
+
+        find_soffice()
+    jobs, version = jobs_from(outdir, template_path)
+    if template_path:
+        from .report import Renderer
+
+        Renderer(template_path, version)  # lint once, before the batch: a broken template is exit 2
+    with click.progressbar(length=len(jobs), label="生成年度报告", file=sys.stderr) as bar:
+        done = render_all(jobs, progress=bar.update)
+    made = [d for d in done if d.out]
+    failed = [d for d in done if d.error]
+    click.echo(f"已生成 {len(made)} 份报告：{outdir / '报告'}")
+    if pdf and made:
+        from .office import convert
+
+        convert([Path(d.out) for d in made], "pdf", outdir / "报告")
+        click.echo(f"已转换为 PDF：{len(made)} 份")
+    for d in failed:
+        click.echo(f"未能生成：{d.name}：{d.error}", err=True)
+    if failed:
+        sys.exit(1)
 
 
 @cli.command("docx-template", context_settings=CONTEXT)
