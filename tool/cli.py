@@ -404,6 +404,29 @@ def docx_template_cmd(fmt: str | None, output: str) -> None:
     click.echo(f"已导出 {version} 格式的报告模板：{export_template(version, output)}")
 
 
+@cli.command(context_settings=CONTEXT)
+@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False), default="output/示例", show_default=True,
+              help="输出文件夹")
+@click.option("--no-pdf", is_flag=True, help="不转换 PDF（即使安装了 LibreOffice）")
+def demo(outdir: str, no_pdf: bool) -> None:
+    """用内置示例数据演示全过程：填报表 → 校验 → 年度报告，以及多部门下发、收集、汇总。
+
+    \b
+    示例数据是忻州市信访局《2019年度政府信息公开工作年度报告》（2019 试行格式）。
+    示例：
+      nianbao demo
+    """
+    from .demo import run_demo
+    from .office import has_office
+
+    out = Path(outdir)
+    pdf = not no_pdf and has_office()
+    made = run_demo(out, click.echo, pdf=pdf)
+    if not pdf and not no_pdf:
+        click.echo("（未安装 LibreOffice，跳过 PDF；安装方法见 README）")
+    click.echo(f"完成：共生成 {len(made)} 个文件，在 {out}/ 下。")
+
+
 def main() -> None:
     cli(prog_name="nianbao")
 

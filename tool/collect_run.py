@@ -117,8 +117,7 @@ def write_returns(coll: Collection, folder: Path) -> dict[str, str]:
         shown = [f for f in e.result.findings if f.level in SHOWN] if e else []
         if e is None or not shown:
             continue
-        stem = Path(e.source.member or e.source.path).stem
-        target = folder / f"{s.unit.seq}_{s.unit.name}_退回_{stem}.xlsx"
+        target = folder / f"{s.unit.seq}_{s.unit.name}_退回.xlsx"
         blob = e.source.read()
         try:
             write_atomic(target, annotated(read_bytes(blob, e.name), shown, original=blob))

@@ -1,0 +1,28 @@
+"""`nianbao demo` runs the whole chain on the built-in sample data (README's first command)."""
+
+import json
+
+from click.testing import CliRunner
+
+from tool.cli import cli
+from tool.demo import sample
+
+
+def test_demo_writes_every_step(tmp_path):
+    out = tmp_path / "示例"
+    res = CliRunner().invoke(cli, ["demo", "-o", str(out), "--no-pdf"])
+    assert res.exit_code == 0, res.output
+    assert "校验：通过" in res.output
+    names = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert {"空白填报表_2019格式.xlsx", "空白填报表_2021格式.xlsx", "忻州市信访局2019年填报表（示例）.xlsx",
+            "忻州市信访局2019年政府信息公开工作年度报告.docx",
+            "多部门/汇总结果/汇总表.xlsx", "多部门/汇总结果/示例市人民政府2024年政府信息公开工作年度报告.docx",
+            "多部门/汇总结果/退回/2_示例市教育局_退回.xlsx"} <= names
+    status = json.loads((out / "多部门/汇总结果/manifest.json").read_text("utf-8"))
+    assert [u["status"] for u in status["units"]] == ["passed", "failed", "passed", "passed"]
+
+
+def test_sample_is_the_reference_report():
+    d = sample()
+    assert (d.format, d.year, d.org) == ("2019", 2019, "忻州市信访局")
+    assert d.values["art20_9.central_procurement.procurement_items"] == 11
