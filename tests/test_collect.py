@@ -172,18 +172,17 @@ def test_consolidated_sums_and_check(scenario):
     assert sub.data.info.get("kind") == "government" and sub.data.org == "测试市人民政府"
     got = sub.data.all_values()
     assert {k: Decimal(str(got[k])) for k in spec.inputs} == {k: Decimal(str(want[k])) for k in spec.inputs}
-    # 明细: the contributions of every consolidated cell add up to it, and name the units
+    # 明细: for every consolidated cell (header row 2 names it), each passing unit's contribution
     wb = openpyxl.load_workbook(cons, read_only=True)
-    rows = list(wb["明细"].iter_rows(values_only=True))[1:]
+    rows = list(wb["明细"].iter_rows(values_only=True))
     wb.close()
-    sums: dict[str, Decimal] = {}
-    units = set()
-    for sheet, cell, _path, unit, value, key in rows:
-        assert (lay.values[key].sheet, lay.values[key].cell) == (sheet, cell)
-        sums[key] = sums.get(key, Decimal(0)) + Decimal(str(value))
-        units.add(unit)
-    assert {k: v for k, v in sums.items()} == {k: Decimal(str(want[k])) for k in spec.inputs if want[k]}
-    assert len(units) <= N_UNITS - len(MISSING) - len(ERRORS)
+    keys = list(spec.fields)
+    assert rows[1][3:] == tuple(f"{lay.values[k].sheet}!{lay.values[k].cell}" for k in keys)
+    units = rows[3:]
+    assert {r[1] for r in units} == {f"测试市第{i}局" for i in truth if i not in ERRORS and i != FORMER} | {"测试市第14局"}
+    for j, k in enumerate(keys, start=3):
+        column = sum((Decimal(str(r[j] or 0)) for r in units), Decimal(0))
+        assert column == Decimal(str(rows[2][j])) == Decimal(str(want[k])), k
 
 
 def test_status_workbook(scenario):
@@ -197,7 +196,10 @@ def test_status_workbook(scenario):
     chase = sheets["催报"][1:]
     assert {int(r[0]) for r in chase} == MISSING | ERRORS
     figures = sheets["数据"]
-    assert figures[-1][1].startswith("汇总")
+    assert figures[2][1].startswith("汇总")
+    submitted = N_UNITS - len(MISSING)  # every unit with readable data, passing or not
+    assert [r[1] for r in figures[3:]] == [f"测试市第{i}局" for i in range(1, N_UNITS + 1) if i not in MISSING]
+    assert [r[2] for r in figures[3:]].count("否") == len(ERRORS) and len(figures) == 3 + submitted
 
 
 def test_returns_are_annotated(scenario):
@@ -229,3 +231,17 @@ def test_report_all_renders_every_passing_unit_and_the_consolidated_one(scenario
 def test_report_all_without_manifest_is_a_usage_error(tmp_path):
     res = CliRunner().invoke(cli, ["report", "--all", str(tmp_path)])
     assert res.exit_code == 2 and "请先运行 nianbao collect" in res.output
+
+
+@pytest.mark.office
+def test_libreoffice_reads_the_streamed_rows(scenario):
+    """The unit rows of 数据 and 明细 are streamed into the zip by us: a real office suite reads them."""
+    from office_harness import require_office, run_office
+
+    require_office()
+    [cons] = list(scenario["out"].glob("*（汇总）.xlsx"))
+    got = run_office([{"path": str(scenario["out"] / "汇总表.xlsx"), "ops": [{"op": "read", "sheet": "数据", "cells": ["B4", "B30"]}]},
+                      {"path": str(cons), "ops": [{"op": "read", "sheet": "明细", "cells": ["B4"]}]}])
+    assert got[0][0]["B4"]["string"] == "测试市第1局"
+    assert got[0][0]["B30"]["string"] == "测试市第27局"
+    assert got[1][0]["B4"]["string"] == "测试市第1局"

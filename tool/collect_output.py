@@ -16,7 +16,7 @@ from typing import Any
 
 from .collect import Collection, Entry, UnitStatus
 from .layout import layout
-from .spec import Number, Spec
+from .spec import Number
 
 STATUS_FILE = "汇总表.xlsx"
 FINDINGS_FILE = "findings.json"
@@ -106,7 +106,8 @@ def status_workbook(coll: Collection) -> bytes:
                  [6, 28, 10, 10, 16, 22, 80])
     b.rows(ws, ([s.unit.seq, s.unit.name, s.label, s.unit.contact, s.unit.phone, s.unit.email,
                  _first_error(s.entry)] for s in chase))
-    _figures_sheet(b, coll)
+    fig = b.wb.add_worksheet(FIGURES_SHEET)
+    _frame(fig, coll, b.head, b.total)
     ws = b.sheet("未识别文件", ["文件", "单位名称（表内）", "单位代码（表内）", "年度", "说明"], [40, 28, 16, 8, 60])
     b.rows(ws, ([e.name, e.org, e.unit_id, e.year or "",
                  "名单中没有这个单位，请核对单位名称或在名单中补充（曾用名）" if e.result.readable
@@ -114,60 +115,73 @@ def status_workbook(coll: Collection) -> bytes:
     ws = b.sheet("重复提交", ["单位名称", "采用的文件", "未采用的文件", "未采用文件的保存时间"], [28, 40, 40, 20])
     b.rows(ws, ([s.unit.name, s.entry.name if s.entry else "", d.name, d.doc_modified or _time(d.source.mtime)]
                 for s in coll.units for d in s.duplicates))
-    return b.close()
+    return with_figures(b.close(), coll, FIGURES_SHEET, only_passing=False)
 
 
-def _figures_sheet(b: _Book, coll: Collection) -> None:
-    """One row per unit with readable data, one column per field, then the consolidated total."""
+FIGURES_SHEET = "数据"
+DETAIL_SHEET = "明细"
+_FIXED_COLS = 3  # 序号, 单位名称, and 计入汇总 (figures) / 备注 (明细)
+
+
+def _unit_rows(coll: Collection, only_passing: bool) -> tuple[int, Iterator[list[Any]]]:
+    """(count, rows) of units with readable data: 序号, 单位名称, 计入汇总, every field."""
+    spec = coll.spec
+    keys = list(spec.fields)
+    passing = {s.unit.seq for s in coll.units if s.status in ("passed", "warned")}
+    units = [s for s in coll.units if s.entry and s.entry.values and (not only_passing or s.unit.seq in passing)]
+
+    def rows() -> Iterator[list[Any]]:
+        for s in units:
+            full = spec.compute(dict(zip(spec.inputs, s.entry.values, strict=True)))
+            yield [s.unit.seq, s.unit.name, "是" if s.unit.seq in passing else "否",
+                   *(_cell_number(full[k]) for k in keys)]
+
+    return len(units), rows()
+
+
+def _frame(ws: Any, coll: Collection, head: Any, total: Any) -> None:
+    """Header rows (label path; key and cell), the consolidated total in row 3, widths, panes."""
     spec = coll.spec
     lay = layout(spec.id)
     keys = list(spec.fields)
-    heads = ["序号", "单位名称", "计入汇总"] + [" › ".join((lay.values[k].sheet, *spec.fields[k].label_path))
-                                           for k in keys]
-    ws = b.sheet("数据", heads, [6, 28, 8] + [14] * len(keys))
-    for j, k in enumerate(keys, start=3):  # row 2: the key and cell, for systems reading the sheet
-        ws.write(1, j, f"{k} ({lay.values[k].sheet}!{lay.values[k].cell})", b.text)
-    ws.write(1, 0, "", b.text)
-    passing = {s.unit.seq for s in coll.units if s.status in ("passed", "warned")}
-    r = 1
-    for s in coll.units:
-        if not (s.entry and s.entry.values):
-            continue
-        r += 1
-        full = spec.compute(dict(zip(spec.inputs, s.entry.values, strict=True)))
-        ws.write_row(r, 0, [s.unit.seq, s.unit.name, "是" if s.unit.seq in passing else "否"])
-        ws.write_row(r, 3, [_cell_number(full[k]) for k in keys])
-    r += 1
-    ws.write_row(r, 0, ["", "汇总（计入汇总的单位之和）", ""], b.total)
-    ws.write_row(r, 3, [_cell_number(coll.totals[k]) for k in keys], b.total)
+    places = [lay.values[k] for k in keys]
+    ws.write_row(0, 0, ["序号", "单位名称", "计入汇总",
+                        *(" › ".join((p.sheet, *spec.fields[k].label_path)) for k, p in zip(keys, places, strict=True))],
+                 head)
+    ws.write_row(1, 0, ["", "", "", *(f"{p.sheet}!{p.cell}" for p in places)], head)  # rows in order: constant memory
+    ws.write_row(2, 0, ["", "汇总（计入汇总的单位之和）", ""], total)
+    ws.write_row(2, _FIXED_COLS, [_cell_number(coll.totals[k]) for k in keys], total)
+    ws.set_column(0, 0, 6)
+    ws.set_column(1, 1, 28)
+    ws.set_column(2, 2, 8)
+    ws.set_column(_FIXED_COLS, _FIXED_COLS + len(keys) - 1, 14)
+    ws.set_row(0, 60)
+    ws.freeze_panes(3, 2)
 
 
 def _cell_number(v: Number) -> int | float:
     return v if isinstance(v, int) else float(v)
 
 
+def with_figures(blob: bytes, coll: Collection, sheet: str, only_passing: bool) -> bytes:
+    """Stream the unit rows into a sheet whose frame ``_frame`` wrote."""
+    from .sheetxml import splice_rows
+
+    count, rows = _unit_rows(coll, only_passing)
+    return splice_rows(blob, sheet, rows, first_row=4, count=count,
+                       last_col=_FIXED_COLS + len(coll.spec.fields))
+
+
 def detail_writer(coll: Collection):  # type: ignore[no-untyped-def]
-    """The 明细 sheet of the consolidated workbook: every non-zero contribution, one per row."""
-    spec: Spec = coll.spec
-    lay = layout(spec.id)
+    """The frame of the 明细 sheet in the consolidated workbook; rows come from ``with_figures``."""
 
     def write(wb: Any, _formats: dict[str, Any]) -> None:
-        ws = wb.add_worksheet("明细")
-        head = wb.add_format({"bold": True, "font_name": "黑体", "bg_color": "#DDEBF7", "border": 1})
-        ws.write_row(0, 0, ["工作表", "单元格", "项目", "单位", "数值", "字段键"], head)
-        for j, w in enumerate((8, 8, 60, 28, 12, 36)):
-            ws.set_column(j, j, w)
-        r = 0
-        for unit, values in coll.contributions:
-            for k, v in zip(spec.inputs, values, strict=True):
-                if v:
-                    r += 1
-                    p = lay.values[k]
-                    ws.write_row(r, 0, [p.sheet, p.cell, " › ".join(spec.fields[k].label_path),
-                                        unit.name, _cell_number(v), k])
-        ws.autofilter(0, 0, max(r, 1), 5)
-        ws.freeze_panes(1, 0)
-        ws.protect("", {"autofilter": True, "sort": True})
+        ws = wb.add_worksheet(DETAIL_SHEET)
+        head = wb.add_format({"bold": True, "font_name": "黑体", "bg_color": "#DDEBF7", "border": 1,
+                              "text_wrap": True, "valign": "top"})
+        total = wb.add_format({"bold": True, "bg_color": "#FFF2CC", "border": 1})
+        _frame(ws, coll, head, total)
+        ws.protect("", {"autofilter": True, "sort": True, "format_columns": True})
 
     return write
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from .collect import Collection, Entry, decide, default_outdir, inspect_all
 from .collect_output import (
+    DETAIL_SHEET,
     FINDINGS_FILE,
     MANIFEST_FILE,
     RETURNS_DIR,
@@ -23,6 +24,7 @@ from .collect_output import (
     manifest,
     status_workbook,
     summary,
+    with_figures,
 )
 from .files import write_atomic
 from .intake import find_sources
@@ -98,6 +100,7 @@ def write_outputs(coll: Collection, out: Path, *, returns: bool = True) -> dict[
     cons = None
     if coll.contributions:
         blob = build_workbook(coll.consolidated(), written_by="collect", extra=detail_writer(coll))
+        blob = with_figures(blob, coll, DETAIL_SHEET, only_passing=True)
         cons = written["consolidated"] = write_atomic(out / consolidated_name(coll), blob)
     back = write_returns(coll, out / RETURNS_DIR) if returns else {}
     written["findings"] = write_atomic(out / FINDINGS_FILE, findings_json(coll))

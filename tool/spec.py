@@ -255,12 +255,17 @@ class Spec:
                 out[k] = out.get(k, 0) + coef * t.sign
         return out
 
+    @cached_property
+    def _expansions(self) -> tuple[tuple[str, tuple[tuple[str, int], ...]], ...]:
+        """Every computed total with its input leaves, expanded once (compute runs per workbook)."""
+        return tuple((k, tuple((leaf, c) for leaf, c in self.leaves(k).items() if c))
+                     for k in self.fields if k not in self.inputs)
+
     def compute(self, values: dict[str, Number]) -> dict[str, Number]:
         """Return every field: inputs as given (blank → 0), totals recomputed from inputs."""
         out: dict[str, Number] = {k: values.get(k, 0) or 0 for k in self.inputs}
-        for key in self.fields:
-            if key not in out:
-                out[key] = sum((c * out[k] for k, c in self.leaves(key).items()), 0)
+        for key, leaves in self._expansions:
+            out[key] = sum([c * out[k] for k, c in leaves], 0)
         return {k: out[k] for k in self.fields}
 
     def depends_on(self, inst: Instance) -> set[str]:
