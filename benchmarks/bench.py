@@ -49,7 +49,7 @@ def _make_one(args: tuple[int, str, int]) -> None:
     data = synth.synthetic(spec, f"基准测试第{i:05d}局", YEAR, random.Random(i))
     data.info["unit_id"] = f"U{i:05d}"
     if error_every and i % error_every == 0:  # a few percent with an imbalance
-        data.values["carried_forward.natural_person"] = data.values.get("carried_forward.natural_person", 0) + 1
+        synth.unbalance(spec, data)
     Path(folder, f"{i:05d}_基准测试第{i:05d}局.xlsx").write_bytes(build_workbook(data, written_by="distribute"))
 
 

@@ -65,7 +65,7 @@ def _departments(root: Path, say: Callable[[str], None]) -> list[Path]:
     from .report import Renderer, default_output_name
     from .roster import Unit
     from .spec import for_year
-    from .synth import synthetic
+    from .synth import synthetic, unbalance
     from .workbook import build_workbook
 
     spec = for_year(DEMO_YEAR)
@@ -81,7 +81,7 @@ def _departments(root: Path, say: Callable[[str], None]) -> list[Path]:
         data = synthetic(spec, u.name, DEMO_YEAR, random.Random(int(u.seq)))
         data.info.update(unit_id=u.ident, contact=u.contact, phone=u.phone)
         if u.seq == "2":  # one department's table 三 does not balance
-            data.values["carried_forward.natural_person"] = data.values.get("carried_forward.natural_person", 0) + 2
+            unbalance(spec, data, 2)
         write_atomic(inbox / sent[int(u.seq) - 1].name, build_workbook(data, written_by="distribute"))
     say(f"6. 模拟各单位交回 {len(units) - 1} 份（其中 1 份有错误，1 个单位未交）")
     coll, outdir, text = run_collect(inbox, roster=str(roster), org=DEMO_ORG, year=DEMO_YEAR,

@@ -79,7 +79,7 @@ def synthetic(spec: Spec, org: str, year: int, rng: random.Random, *, scale: int
         for inst in spec.instances:
             if inst.kind != "total" and not inst.cross_year:
                 _balance(spec, values, inst)
-    n2 = spec.compute(values).get("new_requests.total", 0)
+    n2 = sum(values[i.lhs[0].key] for i in _balances(spec) if i.lhs[0].key in values)
     info = {"kind": kind, "contact": person(rng), "phone": f"0{rng.randint(100, 999)}-{rng.randint(1000000, 9999999)}",
             "sign_date": f"{year + 1}-01-{rng.randint(10, 28):02d}", "url": "https://www.example.gov.cn/zwgk/"}
     text = {"preface": spec.common.preface(org, year),
@@ -87,3 +87,16 @@ def synthetic(spec: Spec, org: str, year: int, rng: random.Random, *, scale: int
             "problems": _PROBLEMS.format(org=org, year=year),
             "other_matters": _OTHER.format(org=org)}
     return ReportData(spec.id, year, org, info, values, text)
+
+
+def _balances(spec: Spec) -> list[Instance]:
+    """The instances of the first in-year equality (表三's 第一项 + 第二项 = 第三项 + 第四项)."""
+    eq = [i for i in spec.instances if i.kind == "equal" and not i.cross_year]
+    return [i for i in eq if i.rule == eq[0].rule] if eq else []
+
+
+def unbalance(spec: Spec, data: ReportData, by: int = 1) -> str:
+    """Break the first in-year equality of ``data`` by ``by`` at its blamed input; returns that key."""
+    key = _balances(spec)[0].blame
+    data.values[key] = data.values.get(key, 0) + by
+    return key
