@@ -64,6 +64,7 @@ def _tokens() -> tuple[frozenset[str], tuple[str, ...]]:
     return blanks, suffixes
 
 
+_INF = float("inf")
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
 
 
@@ -73,6 +74,8 @@ def parse_number(raw: Any) -> tuple[str, Number | None]:
     Accepts numbers, numbers stored as text, full-width digits, thousands separators, a
     trailing unit (件/项/元 …) and spaces; blank tokens (—, -, /, 无 …) count as 0.
     """
+    if type(raw) is float and raw == raw and raw not in (_INF, -_INF):  # the hot path: calamine's numbers
+        return "number", int(raw) if raw.is_integer() else Decimal(repr(raw))
     if raw is None or raw == "":
         return "blank", None
     if isinstance(raw, bool) or isinstance(raw, (date, datetime)):
@@ -386,7 +389,8 @@ def _mismatches(book: _Book, exp: Expected) -> dict[str, list[tuple[int, int, st
             out[sheet] = [(r, c, n, t, None) for r, c, n, t, _ in labels]
             continue
         rows = book.rows(sheet, exp.nrows.get(sheet))
-        bad = [(r, c, n, t, got) for r, c, n, t, pre in labels if not _fits(got := _at(rows, r, c), n, pre)]
+        bad = [(r, c, n, t, got) for r, c, n, t, pre in labels
+               if (got := _at(rows, r, c)) != t and not _fits(got, n, pre)]  # exact match: the common case
         if bad:
             out[sheet] = bad
     return out
@@ -513,7 +517,10 @@ def _read_values(book: _Book, exp: Expected, sub: Submission) -> None:
         rows = book.rows(sheet, exp.nrows.get(sheet))
         blanks: list[str] = []
         for key, r, c in items:
-            raw = _at(rows, r, c)
+            try:
+                raw = rows[r][c]
+            except IndexError:
+                raw = ""
             kind, n = parse_number(raw)
             f = spec.fields[key]
             if kind == "number":
@@ -547,7 +554,8 @@ def _read_text(book: _Book, exp: Expected, sub: Submission) -> None:
                                          hint="请使用原填报表，不要删除或改名工作表", actual="、".join(book.names)))
             continue
         rows = book.rows(p.sheet, exp.nrows.get(p.sheet))
-        paras = [cell_text(_at(rows, r, p.col - 1)) for r in range(p.row - 1, p.row - 1 + p.rows)]
+        col = p.col - 1
+        paras = [cell_text(row[col]) for row in rows[p.row - 1:p.row - 1 + p.rows] if col < len(row) and row[col] != ""]
         sub.data.text[key] = "\n".join(t for t in paras if t)
 
 

@@ -198,10 +198,13 @@ class _Book:
         """Write the 校验 cells of one table sheet and protect it."""
         refs = _refs(self.lay, sh.ws.name, prev)
         bad = self.fmt("bad")
+        cells = []
         for row, col, cols, inst in sh.checks:
             self.put(sh.ws, row, col, _check_formula(inst, refs, self.lay), "check", cols=cols, formula=True)
-            cell = a1(row, col)
-            sh.ws.conditional_format(cell, {"type": "cell", "criteria": "==", "value": '"✘"', "format": bad})
+            cells.append(a1(row, col))
+        if cells:  # one rule over every 校验 cell of the sheet
+            sh.ws.conditional_format(cells[0], {"type": "cell", "criteria": "==", "value": '"✘"', "format": bad,
+                                                "multi_range": " ".join(cells)})
         _protect(sh.ws)
 
 
@@ -353,10 +356,18 @@ def _validation(f: Field) -> dict[str, Any]:
     else:
         rule = "请填写不小于0的整数"
         v = {"validate": "integer", "criteria": ">=", "value": f.min or 0}
-    v.update(input_title=f.short_path[-1][:32] if f.short_path else "",
-             input_message=(f"{' › '.join(f.label_path)}\n{rule}{unit}；空白按0计。")[-255:],
+    # One prompt per column (not per cell): cells sharing a rule share one validation entry,
+    # which keeps the sheet XML small (the reader parses it for every submission).
+    v.update(input_title=f.label_path[-1][:32] if f.label_path else "",
+             input_message=f"{rule}{unit}；空白按0计。"[:255],
              error_title="输入有误", error_message=(rule + unit + "。")[:224])
     return v
+
+
+def _validate_groups(ws: Worksheet, groups: Mapping[tuple, list[str]]) -> None:
+    """One data validation per distinct rule, over all its cells (xlsxwriter's multi_range)."""
+    for key, refs in groups.items():
+        ws.data_validation(refs[0], {**dict(key), "multi_range": " ".join(refs)})
 
 
 def _table_hint(spec: Spec, table: Table) -> str:
@@ -371,6 +382,7 @@ def _table_sheet(bk: _Book, table: Table, data: ReportData, prev: Mapping[str, s
     for cell in table.labels:
         align = {"align": "center" if cell.rowspan > 1 else "left"} if cell.kind == "row_header" else {}
         bk.put(ws, sheet_row(cell.r), cell.c, cell.text, cell.kind, rows=cell.rowspan, cols=cell.colspan, **align)
+    groups: dict[tuple, list[str]] = {}
     for key, f in spec.fields.items():
         if f.table != table.key:
             continue
@@ -381,8 +393,9 @@ def _table_sheet(bk: _Book, table: Table, data: ReportData, prev: Mapping[str, s
         else:
             bk.put(ws, p.row, p.col, data.values.get(key), "input", rows=p.rows, cols=p.cols,
                    num_format=_num_format(f))
-            ws.data_validation(p.ref, _validation(f))
+            groups.setdefault(tuple(sorted(_validation(f).items())), []).append(p.ref)
         bk.name(p)
+    _validate_groups(ws, groups)
     sh = _Sheet(ws, table)
     widths = _column_widths(table)
     _place_checks(bk, sh, widths, prev)
