@@ -43,7 +43,7 @@ class _Book:
         import xlsxwriter
 
         self.buf = io.BytesIO()
-        self.wb = xlsxwriter.Workbook(self.buf, {"constant_memory": True, "in_memory": True})
+        self.wb = xlsxwriter.Workbook(self.buf, {"constant_memory": True})  # rows go to temp files, not memory
         self.wb.set_properties({"title": "政府信息公开工作年度报告汇总表", "author": "nianbao"})
         self.head = self.wb.add_format({"bold": True, "font_name": "黑体", "bg_color": "#DDEBF7",
                                         "border": 1, "text_wrap": True, "valign": "top"})
