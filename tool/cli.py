@@ -14,7 +14,10 @@ from pathlib import Path
 
 import click
 
+from .cli_zh import install as _chinese_click
 from .errors import NianbaoError, UsageError
+
+_chinese_click()
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -158,7 +161,7 @@ def fields(fmt: str | None, as_json: bool) -> None:
 
 
 @cli.command("check", context_settings=CONTEXT)
-@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.argument("files", nargs=-1, required=True, type=click.Path(), metavar="填报表...")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（总是一个列表，每个文件一项）")
 @click.option("--last-year", "last_year", type=click.Path(dir_okay=False),
               help="上年的填报表（2019 或 2021 格式均可），用于跨年度核对")
@@ -194,7 +197,7 @@ def check_cmd(files: tuple[str, ...], as_json: bool, last_year: str | None, anno
 
 
 @cli.command("export", context_settings=CONTEXT)
-@click.argument("file", type=click.Path())
+@click.argument("file", type=click.Path(), metavar="填报表")
 @click.option("--json", "as_json", is_flag=True, default=True, help="以 JSON 输出（默认，即 template --data 的数据格式）")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入文件，而不是打印")
 def export_cmd(file: str, as_json: bool, output: str | None) -> None:
@@ -235,7 +238,7 @@ def roster_template_cmd(output: str) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("roster", type=click.Path(dir_okay=False))
+@click.argument("roster", type=click.Path(dir_okay=False), metavar="单位名单")
 @click.option("--year", type=click.IntRange(2000, 2100), required=True, help="报告年度，如 2024")
 @format_option
 @click.option("--last-year", "last_dir", type=click.Path(file_okay=False),
@@ -265,7 +268,7 @@ def distribute(roster: str, year: int, fmt: str | None, last_dir: str | None, ou
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("folder", type=click.Path(file_okay=False))
+@click.argument("folder", type=click.Path(file_okay=False), metavar="文件夹")
 @click.option("--roster", type=click.Path(dir_okay=False), help="单位名单（xlsx 或 csv）；不给时按表内单位名称汇总")
 @click.option("--org", help="本级单位名称（汇总表的单位名称），如 某某市人民政府")
 @click.option("--year", type=click.IntRange(2000, 2100), help="报告年度；默认取多数填报表的年度")
@@ -299,7 +302,7 @@ def collect(folder: str, roster: str | None, org: str | None, year: int | None, 
 
 
 @cli.command("report", context_settings=CONTEXT)
-@click.argument("file", type=click.Path(dir_okay=False), required=False)
+@click.argument("file", type=click.Path(dir_okay=False), required=False, metavar="[填报表]")
 @click.option("--all", "all_dir", type=click.Path(file_okay=False),
               help="为 collect 输出文件夹中所有通过校验的单位及汇总表生成报告（并行）")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
@@ -425,6 +428,11 @@ def demo(outdir: str, no_pdf: bool) -> None:
     if not pdf and not no_pdf:
         click.echo("（未安装 LibreOffice，跳过 PDF；安装方法见 README）")
     click.echo(f"完成：共生成 {len(made)} 个文件，在 {out}/ 下。")
+
+
+for _cmd in [cli, *cli.commands.values()]:  # the usage line in Chinese too
+    _cmd.options_metavar = "[选项]"
+cli.subcommand_metavar = "命令 [参数]..."
 
 
 def main() -> None:
