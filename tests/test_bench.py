@@ -14,5 +14,5 @@ def test_benchmark_runs_small(tmp_path):
     lines = [ln for ln in res.stdout.splitlines() if ln.startswith("|")]
     assert len(lines) == 2 + 9  # header, rule, nine measures
     assert "read + validate" in lines[2] and "ms" in lines[2]
-    assert "peak memory, collect of 24 workbooks" in res.stdout
+    assert "peak memory, collect of 24 workbooks" in res.stdout and " MB; " in res.stdout
     assert "report text identical to plain docxtpl: yes" in res.stdout
