@@ -134,7 +134,7 @@ def _unit_rows(coll: Collection, only_passing: bool) -> tuple[int, Iterator[list
         for s in units:
             full = spec.compute(dict(zip(spec.inputs, s.entry.values, strict=True)))
             yield [s.unit.seq, s.unit.name, "是" if s.unit.seq in passing else "否",
-                   *(_cell_number(full[k]) for k in keys)]
+                   *[v if type(v) is int else float(v) for v in (full[k] for k in keys)]]
 
     return len(units), rows()
 

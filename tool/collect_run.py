@@ -7,7 +7,9 @@ findings.json and the manifest into OUTDIR.
 
 from __future__ import annotations
 
+import os
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +48,7 @@ def run_collect(folder: Path, *, roster: str | None = None, org: str | None = No
     if last_dir:
         apply_last_year(coll, Path(last_dir))
     out = outdir or default_outdir(coll.year)
-    write_outputs(coll, out, returns=returns)
+    write_outputs(coll, out, returns=returns, parallel=(jobs or os.cpu_count() or 1) > 1)
     return coll, out, summary(coll)
 
 
@@ -92,16 +94,22 @@ def _resum(coll: Collection) -> None:
     coll.totals = _sum(coll.spec, [v for _, v in coll.contributions])
 
 
-def write_outputs(coll: Collection, out: Path, *, returns: bool = True) -> dict[str, Path]:
+def write_outputs(coll: Collection, out: Path, *, returns: bool = True, parallel: bool = False) -> dict[str, Path]:
+    """Every output file; with ``parallel`` the status workbook is written in a second process."""
     from .workbook import build_workbook
 
     out.mkdir(parents=True, exist_ok=True)
-    written = {"status": write_atomic(out / STATUS_FILE, status_workbook(coll))}
+    pool = ProcessPoolExecutor(1) if parallel and coll.contributions else None
+    status = pool.submit(status_workbook, coll) if pool else None  # the two big files in parallel
     cons = None
+    written: dict[str, Path] = {}
     if coll.contributions:
         blob = build_workbook(coll.consolidated(), written_by="collect", extra=detail_writer(coll))
         blob = with_figures(blob, coll, DETAIL_SHEET, only_passing=True)
         cons = written["consolidated"] = write_atomic(out / consolidated_name(coll), blob)
+    written["status"] = write_atomic(out / STATUS_FILE, status.result() if status else status_workbook(coll))
+    if pool:
+        pool.shutdown()
     back = write_returns(coll, out / RETURNS_DIR) if returns else {}
     written["findings"] = write_atomic(out / FINDINGS_FILE, findings_json(coll))
     written["manifest"] = write_atomic(out / MANIFEST_FILE, manifest(coll, cons, back))

@@ -33,16 +33,19 @@ def rows_xml(rows: Iterable[Sequence[Cell]], first_row: int) -> Iterable[str]:
     for r, row in enumerate(rows, start=first_row):
         while len(letters) < len(row):
             letters.append(column_letter(len(letters) + 1))
+        rs = str(r)
         cells = []
-        for j, v in enumerate(row):
-            if v is None or v == "":
+        for col, v in zip(letters, row, strict=False):  # letters may be longer than a short row
+            kind = type(v)
+            if kind is int or kind is float:  # the bulk: numbers
+                cells.append(f'<c r="{col}{rs}"><v>{v}</v></c>')
+            elif v is None or v == "":
                 continue
-            ref = f"{letters[j]}{r}"
-            if isinstance(v, str):
-                cells.append(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{_text(v)}</t></is></c>')
+            elif kind is str:
+                cells.append(f'<c r="{col}{rs}" t="inlineStr"><is><t xml:space="preserve">{_text(v)}</t></is></c>')
             else:
-                cells.append(f'<c r="{ref}"><v>{v}</v></c>')
-        yield f'<row r="{r}">{"".join(cells)}</row>'
+                cells.append(f'<c r="{col}{rs}"><v>{v}</v></c>')
+        yield f'<row r="{rs}">{"".join(cells)}</row>'
 
 
 def _sheet_part(zf: zipfile.ZipFile, sheet: str) -> str:
