@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from importlib import metadata
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +23,9 @@ from xlsxwriter.worksheet import Worksheet
 
 from .data import ReportData
 from .findings import LEVEL_ZH, LEVELS, Finding
+from .formulas import check_formula, refs_for, total_formula
 from .layout import TITLE_ROWS, Layout, Place, a1, layout, sheet_row
-from .spec import Field, Instance, Spec, Table, Term, load
+from .spec import Field, Instance, Spec, Table, load
 from .workbook_guide import guide_lines
 
 FIXED_TIME = datetime(2021, 1, 1)  # document timestamps: the same input gives the same bytes
@@ -88,7 +88,7 @@ def build_workbook(data: ReportData, *, spec: Spec | None = None,
     if annotations:
         _checks_sheet(bk, annotations)
     _info_sheet(bk, data, set(locked_info))
-    prev = _reference_refs(spec, reference)
+    prev = _referencerefs_for(spec, reference)
     tables = [_table_sheet(bk, t, data, prev) for t in spec.tables.values()]
     _text_sheet(bk, data)
     _guide_sheet(bk, data)
@@ -196,11 +196,11 @@ class _Book:
 
     def finish_checks(self, sh: _Sheet, prev: Mapping[str, str]) -> None:
         """Write the 校验 cells of one table sheet and protect it."""
-        refs = _refs(self.lay, sh.ws.name, prev)
+        refs = refs_for(self.lay, sh.ws.name, prev)
         bad = self.fmt("bad")
         cells = []
         for row, col, cols, inst in sh.checks:
-            self.put(sh.ws, row, col, _check_formula(inst, refs, self.lay), "check", cols=cols, formula=True)
+            self.put(sh.ws, row, col, check_formula(inst, refs, self.lay), "check", cols=cols, formula=True)
             cells.append(a1(row, col))
         if cells:  # one rule over every 校验 cell of the sheet
             sh.ws.conditional_format(cells[0], {"type": "cell", "criteria": "==", "value": '"✘"', "format": bad,
@@ -225,57 +225,6 @@ def _disp(text: str) -> int:
 
 def _lines(text: str, width: float) -> int:
     return sum(max(1, math.ceil(_disp(part) * 1.1 / max(width - 1, 1))) for part in text.split("\n"))
-
-
-# -- formulas ------------------------------------------------------------------------------
-
-def _refs(lay: Layout, sheet: str, prev: Mapping[str, str]) -> Callable[[Term], str | None]:
-    def ref(t: Term) -> str | None:
-        if t.prev:
-            return prev.get(t.key)
-        p = lay.values.get(t.key)
-        if p is None:
-            return None
-        return p.cell if p.sheet == sheet else f"{quote_sheetname(p.sheet)}!{p.cell}"
-    return ref
-
-
-def _sum(terms: Sequence[Term], ref: Callable[[Term], str | None], lay: Layout) -> str:
-    """Σ of signed terms with SUM (which, unlike +, ignores a pasted text such as “—”)."""
-    out = []
-    for sign in (1, -1):
-        args = [ref(t) or "0" for t in terms if t.sign == sign]
-        places = [lay.values.get(t.key) for t in terms if t.sign == sign and not t.prev]
-        if not args:
-            continue
-        body = _range(places) if len(places) == len(args) and len(args) > 2 else None
-        out.append(("-" if sign < 0 else "") + f"SUM({body or ','.join(args)})")  # type: ignore[arg-type]
-    return "".join(x if i == 0 or x.startswith("-") else "+" + x for i, x in enumerate(out)) or "0"
-
-
-def _range(places: Sequence[Place | None]) -> str | None:
-    """``D8:D28`` when the places tile one row or one column exactly, else None."""
-    if any(p is None for p in places) or len({p.sheet for p in places}) != 1:  # type: ignore[union-attr]
-        return None
-    ps = list(places)
-    for along_row in (True, False):
-        ps.sort(key=lambda p: (p.col, p.row) if along_row else (p.row, p.col))  # type: ignore[union-attr]
-        if all((b.row == a.row and b.col == a.col + a.cols) if along_row  # type: ignore[union-attr]
-               else (b.col == a.col and b.row == a.row + a.rows)  # type: ignore[union-attr]
-               for a, b in pairwise(ps)):
-            return f"{ps[0].cell}:{ps[-1].cell}"  # type: ignore[union-attr]
-    return None
-
-
-def _check_formula(inst: Instance, ref: Callable[[Term], str | None], lay: Layout) -> str:
-    """✔ when the relation holds (sides compared after rounding away float noise), else ✘."""
-    op = "<=" if inst.kind == "le" else "="
-    return f'=IF(ROUND(({_sum(inst.lhs, ref, lay)})-({_sum(inst.rhs, ref, lay)}),6){op}0,"✔","✘")'
-
-
-def _total_formula(spec: Spec, lay: Layout, key: str, sheet: str) -> str:
-    inst = spec.definitions[key]
-    return "=" + _sum(inst.rhs, _refs(lay, sheet, {}), lay)
 
 
 # -- 基本信息 ------------------------------------------------------------------------------
@@ -388,7 +337,7 @@ def _table_sheet(bk: _Book, table: Table, data: ReportData, prev: Mapping[str, s
             continue
         p = lay.values[key]
         if f.computed:
-            bk.put(ws, p.row, p.col, _total_formula(spec, lay, key, ws.name), "total", rows=p.rows, cols=p.cols,
+            bk.put(ws, p.row, p.col, total_formula(spec, lay, key, ws.name), "total", rows=p.rows, cols=p.cols,
                    formula=True, num_format=_num_format(f))
         else:
             bk.put(ws, p.row, p.col, data.values.get(key), "input", rows=p.rows, cols=p.cols,
@@ -561,7 +510,7 @@ def _guide_sheet(bk: _Book, data: ReportData) -> None:
 _REF_FIRST = TITLE_ROWS + 2  # header row, then one row per field
 
 
-def _reference_refs(spec: Spec, reference: ReportData | None) -> dict[str, str]:
+def _referencerefs_for(spec: Spec, reference: ReportData | None) -> dict[str, str]:
     """Last year's field → its cell on the 上年参考 sheet (for cross-year 校验 formulas)."""
     if reference is None:
         return {}
