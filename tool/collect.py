@@ -13,7 +13,7 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -233,14 +233,6 @@ def _sum(spec: Spec, rows: list[tuple[Number, ...]]) -> dict[str, Number]:
         for i, v in enumerate(row):
             sums[i] += v
     return spec.compute(dict(zip(spec.inputs, sums, strict=True)))
-
-
-def with_unit_info(data: ReportData, unit: Unit) -> ReportData:
-    """A unit's data with the roster's contact filled where the workbook has none."""
-    info = dict(data.info)
-    info.setdefault("contact", unit.contact)
-    info.setdefault("phone", unit.phone)
-    return replace(data, info=info)
 
 
 def default_outdir(year: int | None) -> Path:

@@ -301,16 +301,6 @@ def default_output_name(data: ReportData) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "", name) + ".docx"
 
 
-def write_report(data: ReportData, output: str | Path | None = None, *, template: str | Path | None = None,
-                 draft: bool = False, inputs: tuple[str | Path, ...] = ()) -> Path:
-    """Render and write atomically (default: output/<标题>.docx); never over an input."""
-    from .files import output_dir, write_atomic
-
-    out = Path(output) if output else output_dir() / default_output_name(data)
-    blob = render_report(data, template, draft)
-    return write_atomic(out, blob, inputs=[*inputs, *([template] if template else [])])
-
-
 def export_template(version: str, output: str | Path) -> Path:
     """The default template, for an office to restyle and pass back with --template."""
     from .files import write_atomic
