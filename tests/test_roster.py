@@ -60,3 +60,13 @@ def test_matcher_prefers_id_then_name_then_former_name():
     assert m.match("", "市 财政局") == (units[0], "单位名称")
     assert m.match("", "市国土资源局") == (units[1], "曾用名")
     assert m.match("", "市教育局") == (None, "")
+
+
+def test_roster_csv_round_trips(tmp_path):
+    units = [roster.Unit("1", "市财政局", "", (), "张三", "123"),
+             roster.Unit("2", "市自然资源和规划局", "ZR", ("市国土资源局", "市规划局"), email="a@b.cn")]
+    p = tmp_path / "名单.csv"
+    p.write_bytes(roster.roster_csv(units))
+    got = roster.read_roster(p)
+    assert [(u.seq, u.name, u.unit_id, u.former_names, u.contact, u.phone, u.email) for u in got] == \
+        [(u.seq, u.name, u.unit_id, u.former_names, u.contact, u.phone, u.email) for u in units]

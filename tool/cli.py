@@ -133,8 +133,11 @@ def template(fmt: str | None, year: int | None, org: str | None, data_path: str 
 
 
 def _default_template_name(data) -> str:  # type: ignore[no-untyped-def]
-    stem = f"{data.org}{data.year or ''}".strip() or "空白"
-    return f"{stem}年政府信息公开工作年度报告填报表.xlsx" if data.year else f"{stem}填报表_{data.format}.xlsx"
+    from .files import safe_name
+
+    if data.year:
+        return safe_name(data.spec.common.form_title(data.org, data.year)) + ".xlsx"
+    return f"{safe_name(data.org) or '空白'}填报表_{data.format}.xlsx"
 
 
 @cli.command(context_settings=CONTEXT)

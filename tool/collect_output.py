@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .collect import Collection, Entry, UnitStatus
+from .files import safe_name
 from .layout import layout
 from .spec import Number
 
@@ -25,7 +26,7 @@ RETURNS_DIR = "退回"
 
 
 def consolidated_name(coll: Collection) -> str:
-    return f"{coll.org}{coll.year or ''}年政府信息公开工作年度报告填报表（汇总）.xlsx"
+    return safe_name(coll.spec.common.form_title(coll.org, coll.year or "")) + "（汇总）.xlsx"
 
 
 def _time(ts: float) -> str:

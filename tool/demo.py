@@ -63,7 +63,7 @@ def _departments(root: Path, say: Callable[[str], None]) -> list[Path]:
     from .collect_run import run_collect
     from .distribute import distribute
     from .report import Renderer, default_output_name
-    from .roster import Unit
+    from .roster import Unit, roster_csv
     from .spec import for_year
     from .synth import synthetic, unbalance
     from .workbook import build_workbook
@@ -71,9 +71,7 @@ def _departments(root: Path, say: Callable[[str], None]) -> list[Path]:
     spec = for_year(DEMO_YEAR)
     units = [Unit(str(i), n, contact=f"联系人{i}", phone=f"0351-555000{i}") for i, n in enumerate(DEMO_UNITS, 1)]
     roster = root / "单位名单.csv"
-    lines = ["序号,单位名称,单位代码,曾用名,联系人,联系电话,邮箱"] + [f"{u.seq},{u.name},,,{u.contact},{u.phone},"
-                                                            for u in units]
-    write_atomic(roster, ("\n".join(lines) + "\n").encode("utf-8"))
+    write_atomic(roster, roster_csv(units))
     sent = distribute(units, DEMO_YEAR, root / "下发")
     say(f"5. 按单位名单下发 {len(sent)} 份填报表：{root.name}/下发/")
     inbox = root / "收件箱"

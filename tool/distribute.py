@@ -13,15 +13,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .data import ReportData
+from .files import safe_name
 from .roster import Matcher, Unit
-from .spec import Spec, for_year, load
+from .spec import Spec, for_year, load, load_common
 
 LOCKED_INFO = ("org", "unit_id", "year", "kind")
 
 
 def file_name(unit: Unit, year: int) -> str:
-    safe = "".join("_" if ch in '\\/:*?"<>|' else ch for ch in unit.name)
-    return f"{unit.seq}_{safe}_{year}年政府信息公开工作年度报告填报表.xlsx"
+    """<序号>_<单位名称>_<年度>年政府信息公开工作年度报告填报表.xlsx"""
+    return f"{unit.seq}_{safe_name(unit.name)}_{load_common().form_title('', year)}.xlsx"
 
 
 @dataclass

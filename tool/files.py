@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -32,6 +33,11 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, inputs: Iterable[
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def safe_name(text: str) -> str:
+    """Text usable as a file name on Windows and Linux: no path separators, reserved characters or spaces."""
+    return re.sub(r'[\\/:*?"<>|\s]+', "", text)
 
 
 def output_dir() -> Path:

@@ -23,6 +23,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from .data import INFO_KEYS, ReportData
 from .docx_template import DRAFT_MARK, STYLE, build_template, default_template
 from .errors import TemplateError, UsageError
+from .files import safe_name
 from .findings import fmt_number
 from .spec import Field, Spec, load
 
@@ -298,7 +299,7 @@ def default_output_name(data: ReportData) -> str:
     """<单位名称><年度>年政府信息公开工作年度报告.docx (the report's own title, one line)."""
     year = "" if data.year is None else data.year
     name = data.spec.common.report_title(data.org, year)
-    return re.sub(r'[\\/:*?"<>|\s]+', "", name) + ".docx"
+    return safe_name(name) + ".docx"
 
 
 def export_template(version: str, output: str | Path) -> Path:

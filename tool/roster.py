@@ -47,6 +47,11 @@ def columns() -> list[dict[str, str]]:
     return load_common()["roster"]["columns"]
 
 
+def label(key: str) -> str:
+    """A roster column's header (序号, 单位名称 …), from common.json."""
+    return next(c["label"] for c in columns() if c["key"] == key)
+
+
 def _cell_text(v: object) -> str:
     if isinstance(v, float) and v.is_integer():
         v = int(v)
@@ -84,7 +89,7 @@ def read_roster(path: str | Path) -> list[Unit]:
     rows = _rows(path)
     cols = columns()
     labels = {c["label"]: c["key"] for c in cols}
-    head_at = next((i for i, r in enumerate(rows) if any(norm(c) == norm("单位名称") for c in r)), None)
+    head_at = next((i for i, r in enumerate(rows) if any(norm(c) == norm(label("name")) for c in r)), None)
     if head_at is None:
         need = "、".join(c["label"] for c in cols if c.get("required"))
         raise UsageError(f"单位名单 {path} 中找不到表头（至少需要：{need}）。可用 nianbao roster-template 生成模板")
@@ -118,10 +123,10 @@ def roster_problems(units: list[Unit]) -> list[str]:
     seen: dict[str, Unit] = {}
     for u in units:
         if not u.seq:
-            out.append(f"第{u.row}行：缺少序号")
+            out.append(f"第{u.row}行：缺少{label('seq')}")
         if not u.name:
-            out.append(f"第{u.row}行：缺少单位名称")
-    for attr, what in (("seq", "序号"), ("unit_id", "单位代码")):
+            out.append(f"第{u.row}行：缺少{label('name')}")
+    for attr, what in (("seq", label("seq")), ("unit_id", label("unit_id"))):
         seen = {}
         for u in units:
             v = getattr(u, attr)
@@ -130,7 +135,7 @@ def roster_problems(units: list[Unit]) -> list[str]:
             seen.setdefault(v, u)
     names: dict[str, tuple[Unit, str]] = {}
     for u in units:
-        for n, how in [(u.name, "单位名称"), *((f, "曾用名") for f in u.former_names)]:
+        for n, how in [(u.name, label("name")), *((f, label("former_names")) for f in u.former_names)]:
             k = norm(n)
             if not k:
                 continue
@@ -155,11 +160,22 @@ class Matcher:
     def match(self, unit_id: str, org: str) -> tuple[Unit | None, str]:
         """(unit, how): how ∈ 单位代码 | 单位名称 | 曾用名 | ''."""
         if unit_id and unit_id in self.by_id:
-            return self.by_id[unit_id], "单位代码"
+            return self.by_id[unit_id], label("unit_id")
         u = self.by_name.get(norm(org))
         if u is None:
             return None, ""
-        return u, "单位名称" if norm(u.name) == norm(org) else "曾用名"
+        return u, label("name") if norm(u.name) == norm(org) else label("former_names")
+
+
+def roster_csv(units: list[Unit]) -> bytes:
+    """A roster as UTF-8 CSV with the standard headers (what read_roster reads back)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow([c["label"] for c in columns()])
+    for u in units:
+        w.writerow([NAME_SEPARATORS[0].join(v) if isinstance(v := getattr(u, c["key"]), tuple) else v
+                    for c in columns()])
+    return buf.getvalue().encode("utf-8")
 
 
 def roster_template() -> bytes:

@@ -193,6 +193,10 @@ class Common:
     def report_title(self, org: str, year: int | str) -> str:
         return self.raw["report_title"].format(org=org, year=year)
 
+    def form_title(self, org: str, year: int | str) -> str:
+        """The fill-in workbook's name: <单位名称><年度>年政府信息公开工作年度报告填报表."""
+        return self.raw["form_title"].format(org=org, year=year)
+
     def preface(self, org: str, year: int | str) -> str:
         return self.raw["preface"].format(org=org, year=year)
 
