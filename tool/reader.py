@@ -31,7 +31,7 @@ from .data import ReportData
 from .errors import UnreadableError
 from .findings import CATALOG, Finding, make
 from .layout import Layout, Place, a1, layout, sheet_row
-from .spec import Number, Spec, load_common, versions
+from .spec import Number, Spec, load_common, norm, versions
 
 MAX_BYTES = 20 * 1024 * 1024  # a filled workbook is ~30 KB; 20 MB leaves room for pictures
 MAX_UNZIPPED = 100 * 1024 * 1024  # declared total of all zip members
@@ -43,11 +43,6 @@ ENCRYPTED_STREAM = "EncryptionInfo".encode("utf-16-le")
 
 
 # -- normalisation ------------------------------------------------------------------------
-
-def norm(text: Any) -> str:
-    """Text for comparing labels: NFKC (full-width → half-width), no whitespace at all."""
-    return "".join(unicodedata.normalize("NFKC", str(text)).split())
-
 
 def shown(raw: Any) -> str:
     """A raw cell value as the user typed it, for messages."""

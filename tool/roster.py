@@ -9,21 +9,15 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from .errors import UsageError
-from .spec import load_common
+from .spec import load_common, norm
 
 NAME_SEPARATORS = ("、", ",", "，", ";", "；")
 _FIXED_TIME = datetime(2000, 1, 1)  # deterministic output
-
-
-def norm(name: str) -> str:
-    """A name for matching: NFKC, no whitespace (web copies and typing differ in both)."""
-    return "".join(unicodedata.normalize("NFKC", name or "").split())
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, cached_property
@@ -291,6 +292,14 @@ class Spec:
         own = [p for p in f.short_path if not others or not all(p in o for o in others)]
         name = (own or list(f.short_path))[-1]
         return f"上年{name}" if term.prev else name
+
+
+def norm(text: Any) -> str:
+    """Text for comparing labels and names: NFKC (full-width → half-width), no whitespace at all.
+
+    Web copies, typing and text extraction differ in both (（一） vs (一), “商业 企业”).
+    """
+    return "".join(unicodedata.normalize("NFKC", str(text)).split())
 
 
 # -- loading ---------------------------------------------------------------------------
