@@ -91,6 +91,12 @@ class Collection:
     def all_passed(self) -> bool:
         return all(u.status in ("passed", "warned") for u in self.units)
 
+    def resum(self) -> None:
+        """The passing units' contributions and their sums (after statuses changed)."""
+        self.contributions = [(s.unit, s.entry.values) for s in self.units
+                              if s.status in ("passed", "warned") and s.entry and s.entry.values]
+        self.totals = _sum(self.spec, [v for _, v in self.contributions])
+
     def consolidated(self, kind: str = "government") -> ReportData:
         values = {k: v for k, v in self.totals.items() if k in self.spec.inputs}
         return ReportData(self.format, self.year, self.org, {"kind": kind}, values, {})
@@ -181,7 +187,7 @@ def _period_finding(e: Entry, fmt: str, year: int | None) -> Finding | None:
     return None
 
 
-def _status(e: Entry) -> str:
+def status_of(e: Entry) -> str:
     if not e.result.ok:
         return "failed"
     return "warned" if e.result.warnings else "passed"
@@ -213,12 +219,10 @@ def decide(entries: list[Entry], units: list[Unit] | None, *, org: str = "", yea
         if not found:
             statuses.append(UnitStatus(u, None, "missing"))
             continue
-        statuses.append(UnitStatus(u, found[0], _status(found[0]), found[1:]))
-    spec = load(fmt)
-    passing = [(s.unit, s.entry.values) for s in statuses
-               if s.status in ("passed", "warned") and s.entry and s.entry.values]
-    totals = _sum(spec, [v for _, v in passing])
-    return Collection(fmt, year, org, statuses, unknown, skipped, entries, totals, passing)
+        statuses.append(UnitStatus(u, found[0], status_of(found[0]), found[1:]))
+    coll = Collection(fmt, year, org, statuses, unknown, skipped, entries, {}, [])
+    coll.resum()
+    return coll
 
 
 def _implied_units(entries: list[Entry]) -> list[Unit]:

@@ -63,20 +63,18 @@ def _inspect(sources: list, jobs: int | None, show: bool) -> list[Entry]:  # typ
 
 def apply_last_year(coll: Collection, last_dir: Path) -> None:
     """Cross-year rules for every submitted unit that has last year's workbook."""
-    from .collect import _status
+    from .collect import status_of
     from .distribute import match_last_year, read_folder
-    from .rules import check_data
+    from .rules import cross_year_findings
 
     last = match_last_year([s.unit for s in coll.units], read_folder(last_dir))
-    cross = {i.rule for i in coll.spec.instances if i.cross_year}
     for s in coll.units:
         e = s.entry
         if e is None or not e.values or s.unit.seq not in last:
             continue
-        found = check_data(entry_data(coll, e), prev=last[s.unit.seq].data)
-        e.result.findings.extend(f for f in found if f.rule in cross)
-        s.status = _status(e)
-    _resum(coll)
+        e.result.findings.extend(cross_year_findings(entry_data(coll, e), last[s.unit.seq].data))
+        s.status = status_of(e)
+    coll.resum()
 
 
 def entry_data(coll: Collection, e: Entry):  # type: ignore[no-untyped-def]
@@ -84,14 +82,6 @@ def entry_data(coll: Collection, e: Entry):  # type: ignore[no-untyped-def]
 
     values = dict(zip(coll.spec.inputs, e.values, strict=True))
     return ReportData(coll.format, e.year, e.org, {"kind": e.kind, "unit_id": e.unit_id}, values, {})
-
-
-def _resum(coll: Collection) -> None:
-    from .collect import _sum
-
-    coll.contributions = [(s.unit, s.entry.values) for s in coll.units
-                          if s.status in ("passed", "warned") and s.entry and s.entry.values]
-    coll.totals = _sum(coll.spec, [v for _, v in coll.contributions])
 
 
 def write_outputs(coll: Collection, out: Path, *, returns: bool = True, parallel: bool = False) -> dict[str, Path]:

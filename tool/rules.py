@@ -36,9 +36,18 @@ def check_data(data: ReportData, *, spec: Spec | None = None, prev: ReportData |
     out = report_rules(data, spec, lay)
     out += value_rules(data, spec, lay, skip)
     out += total_rules(spec, lay, values, totals or {}, skip)
+    return out + relation_findings(spec, values, prev, skip)
+
+
+def relation_findings(spec: Spec, values: dict[str, Number], prev: ReportData | None,
+                      skip: set[str] | frozenset[str] = frozenset(),
+                      *, cross_year_only: bool = False) -> list[Finding]:
+    """The equality and ≤ relations over recomputed ``values``; cross-year ones only with ``prev``."""
+    lay = expected_of(spec).lay
     prev_values = _prev_values(prev)
-    for inst, deps in plan.checks:
-        if inst.cross_year and prev_values is None:
+    out = []
+    for inst, deps in _plan(spec).checks:
+        if (inst.cross_year and prev_values is None) or (cross_year_only and not inst.cross_year):
             continue
         if skip and deps & skip:
             continue
@@ -46,6 +55,12 @@ def check_data(data: ReportData, *, spec: Spec | None = None, prev: ReportData |
         if f:
             out.append(f)
     return out
+
+
+def cross_year_findings(data: ReportData, prev: ReportData) -> list[Finding]:
+    """Only the relations between this year's and last year's report (collect --last-year)."""
+    spec = data.spec
+    return relation_findings(spec, _plan(spec).compute(data.values), prev, cross_year_only=True)
 
 
 def _prev_values(prev: ReportData | None) -> dict[str, Number] | None:
