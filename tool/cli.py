@@ -84,8 +84,10 @@ def _load_data(path: str | None, fmt: str | None, year: int | None, org: str | N
             obj = json.loads(Path(path).read_text("utf-8"))
         except FileNotFoundError:
             raise UsageError(f"找不到数据文件 {path}") from None
-        except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise UsageError(f"数据文件 {path} 不是有效的 UTF-8 JSON：{e}") from None
+        except UnicodeDecodeError:
+            raise UsageError(f"数据文件 {path} 不是 UTF-8 编码，请另存为 UTF-8 后重试") from None
+        except json.JSONDecodeError as e:
+            raise UsageError(f"数据文件 {path} 不是有效的 JSON：第{e.lineno}行第{e.colno}列附近有格式错误") from None
         data = from_json(obj, source=f"数据文件 {path}")
         if fmt and fmt != data.format:
             raise UsageError(f"数据文件 {path} 是 {data.format} 格式，与 --format {fmt} 不一致")

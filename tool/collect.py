@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .data import ReportData
+from .files import os_reason
 from .findings import CheckResult, Finding, make
 from .intake import Source, doc_modified, sha256
 from .roster import Matcher, Unit
@@ -113,7 +114,7 @@ def inspect(source: Source) -> Entry:
     try:
         blob = source.read()
     except OSError as e:
-        return Entry(source, "", _unreadable(source.name, f"无法读取文件（{e}）"))
+        return Entry(source, "", _unreadable(source.name, f"无法读取文件（{os_reason(e)}）"))
     sub, result = check_bytes(blob, source.name)
     entry = Entry(source, sha256(blob), result)
     if sub is None:

@@ -40,6 +40,17 @@ def safe_name(text: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "", text)
 
 
+def os_reason(e: OSError) -> str:
+    """Why the system could not read or write a file, in Chinese (strerror is English)."""
+    if isinstance(e, FileNotFoundError):
+        return "文件不存在"
+    if isinstance(e, PermissionError):
+        return "没有访问权限，或文件正被其他程序占用"
+    if isinstance(e, IsADirectoryError):
+        return "这是文件夹，不是文件"
+    return f"系统错误，代码 {e.errno}" if e.errno else "系统错误"
+
+
 def output_dir() -> Path:
     """The default output folder: ./output (created on demand)."""
     return Path("output")

@@ -81,8 +81,8 @@ def _decode_member(info: zipfile.ZipInfo) -> str:
 def zip_members(path: Path, shown: str) -> Iterator[Source]:
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as e:
-        yield Source(shown, str(path), problem=f"压缩包已损坏，无法打开（{e}）")
+    except (zipfile.BadZipFile, OSError):
+        yield Source(shown, str(path), problem="压缩包已损坏或不完整，无法打开；请重新发送或解压后放入文件夹")
         return
     with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]

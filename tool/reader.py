@@ -29,6 +29,7 @@ from typing import Any
 
 from .data import ReportData
 from .errors import UnreadableError
+from .files import os_reason
 from .findings import CATALOG, Finding, make
 from .layout import Layout, Place, a1, layout, sheet_row
 from .spec import Number, Spec, load_common, norm, versions
@@ -361,7 +362,7 @@ def read_file(path: str | Path, *, spec: Spec | None = None) -> Submission:
     except IsADirectoryError:
         raise UnreadableError(f"{name} 是文件夹，不是文件") from None
     except OSError as e:
-        raise UnreadableError(f"{name}：无法打开（{e.strerror}）") from None
+        raise UnreadableError(f"{name}：无法打开（{os_reason(e)}）") from None
     sub = read_bytes(data, name, spec=spec)
     sub.path = str(path)
     return sub

@@ -23,7 +23,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from .data import INFO_KEYS, ReportData
 from .docx_template import DRAFT_MARK, STYLE, build_template, default_template
 from .errors import TemplateError, UsageError
-from .files import safe_name
+from .files import os_reason, safe_name
 from .findings import fmt_number
 from .spec import Field, Spec, load
 
@@ -232,15 +232,16 @@ class Renderer:
         try:
             return Path(template).read_bytes()
         except OSError as e:
-            raise UsageError(f"无法读取模板 {template}：{e.strerror or e}") from None
+            raise UsageError(f"无法读取模板 {template}：{os_reason(e)}") from None
 
     def _read_zip(self, blob: bytes) -> tuple[list[zipfile.ZipInfo], dict[str, bytes]]:
         try:
             with zipfile.ZipFile(io.BytesIO(blob)) as z:
                 infos = z.infolist()
                 parts = {i.filename: z.read(i) for i in infos}
-        except (zipfile.BadZipFile, OSError, EOFError) as e:
-            raise TemplateError(f"模板 {self.source} 不是有效的 Word（.docx）文件：{e}") from None
+        except (zipfile.BadZipFile, OSError, EOFError):
+            raise TemplateError(f"模板 {self.source} 不是有效的 Word（.docx）文件（压缩包已损坏）；"
+                                "请在 Word/WPS 中另存为 .docx 后重试") from None
         if DOC_PART not in parts:
             raise TemplateError(f"模板 {self.source} 不是有效的 Word（.docx）文件：缺少 {DOC_PART}")
         return infos, parts

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .collect_output import MANIFEST_FILE
 from .errors import NianbaoError, UsageError
+from .files import os_reason
 
 REPORTS_DIR = "报告"
 _RENDERERS: dict[tuple[str | None, str], object] = {}
@@ -44,8 +45,8 @@ def jobs_from(outdir: Path, template: str | None) -> tuple[list[Job], str]:
         raise UsageError(f"{outdir} 中没有 {MANIFEST_FILE}：请先运行 nianbao collect，并把 -o 指向的文件夹传给 --all")
     try:
         manifest = json.loads(mf.read_text("utf-8"))
-    except (OSError, ValueError) as e:
-        raise UsageError(f"{mf} 无法读取（{e}）：请重新运行 nianbao collect") from None
+    except (OSError, ValueError):
+        raise UsageError(f"{mf} 无法读取或已损坏：请重新运行 nianbao collect") from None
     target = str(outdir / REPORTS_DIR)
     out = [Job(u["name"], u["source"], u.get("member", ""), target, template)
            for u in manifest["units"] if u["status"] in ("passed", "warned")]
@@ -73,7 +74,7 @@ def render_one(job: Job) -> Done:
     try:
         blob = Source(job.name, job.path, job.member).read()
     except (OSError, KeyError) as e:
-        return Done(job.name, error=f"无法读取 {job.path}（{e}）")
+        return Done(job.name, error=f"无法读取 {job.path}（{os_reason(e) if isinstance(e, OSError) else '压缩包中没有这个文件'}）")
     sub, result = check_bytes(blob, job.name)
     if sub is None or not result.ok:
         first = result.errors[0].message if result.errors else "无法读取"

@@ -72,8 +72,8 @@ def _rows(path: Path) -> list[list[str]]:
     try:
         wb = CalamineWorkbook.from_path(str(path))
         sheet = wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except Exception as e:  # calamine raises several types for bad files
-        raise UsageError(f"无法读取单位名单 {path}（{e}）。请用 Excel/WPS 另存为 .xlsx 或 .csv 后重试") from None
+    except Exception:  # calamine raises several types for bad files
+        raise UsageError(f"无法读取单位名单 {path}（文件已损坏或不是表格）。请用 Excel/WPS 另存为 .xlsx 或 .csv 后重试") from None
     return [[_cell_text(c) for c in r] for r in sheet]
 
 
