@@ -33,8 +33,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tool import spec as specmod
-from tool import synth
+from tool import format as specmod
+from tool.demo import synth
 
 YEAR = 2024
 
@@ -99,7 +99,7 @@ def floor_inflate(files: list[Path]) -> None:
 
 
 def collect_run(folder: Path, out: Path, jobs: int, returns: bool = False) -> None:
-    from tool.collect_run import run_collect
+    from tool.collect.run import run_collect
 
     shutil.rmtree(out, ignore_errors=True)
     run_collect(folder, org="基准测试市人民政府", year=YEAR, outdir=out, jobs=jobs, returns=returns)
@@ -107,9 +107,9 @@ def collect_run(folder: Path, out: Path, jobs: int, returns: bool = False) -> No
 
 def returns_only(folder: Path, out: Path) -> float:
     """Time of writing the 退回 copies alone (they grow with the failing units only)."""
-    from tool.collect import decide, inspect_all
-    from tool.collect_run import write_returns
-    from tool.intake import find_sources
+    from tool.collect.decide import decide, inspect_all
+    from tool.collect.intake import find_sources
+    from tool.collect.run import write_returns
 
     coll = decide(list(inspect_all(find_sources(folder))), None, org="基准测试市人民政府", year=YEAR)
     shutil.rmtree(out, ignore_errors=True)
@@ -124,12 +124,14 @@ def report_compare(files: list[Path], n: int, repeats: int) -> tuple[float, floa
     from jinja2.sandbox import SandboxedEnvironment
 
     from tool.check import check_bytes
-    from tool.report import Renderer, build_context
+    from tool.report.context import build_context
+    from tool.report.render import Renderer
+    from tool.report.template import default_template
 
     datas = [check_bytes(f.read_bytes(), f.name)[0].data for f in files[:n]]
     spec = datas[0].spec
     renderer = Renderer(None, spec.id)
-    tpl_path = Path(specmod.__file__).parent / "templates" / f"{spec.id}.docx"
+    tpl_bytes = default_template(spec.id)
 
     def ours() -> list[bytes]:
         return [renderer.render(d) for d in datas]
@@ -137,7 +139,7 @@ def report_compare(files: list[Path], n: int, repeats: int) -> tuple[float, floa
     def plain() -> list[bytes]:
         out = []
         for d in datas:
-            doc = DocxTemplate(str(tpl_path))
+            doc = DocxTemplate(io.BytesIO(tpl_bytes))
             doc.render(build_context(d, spec), jinja_env=SandboxedEnvironment(), autoescape=True)
             buf = io.BytesIO()
             doc.save(buf)
@@ -177,7 +179,7 @@ def peak_memory(n: int, work: Path) -> tuple[float, float]:
     if not folder.exists():
         make_departments(n, folder)
     code = ("import re,resource,sys; from pathlib import Path; sys.path.insert(0, sys.argv[3]);"
-            "from tool.collect_run import run_collect;"
+            "from tool.collect.run import run_collect;"
             "run_collect(Path(sys.argv[1]), org='基准测试市人民政府', year=2024, outdir=Path(sys.argv[2]), returns=False);"
             "hwm=int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1));"
             "print(hwm, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")

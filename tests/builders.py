@@ -7,14 +7,15 @@
 from __future__ import annotations
 
 import io
+import json
 import random
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from tool.data import ReportData
-from tool.layout import layout
-from tool.spec import Spec, load
-from tool.synth import synthetic
+from tool.demo.synth import synthetic
+from tool.format import Spec, data_dir, load
+from tool.format.interchange import ReportData
+from tool.format.layout import Layout
 from tool.workbook import build_workbook
 
 
@@ -29,6 +30,21 @@ def sample(version: str = "2021", year: int | None = None, org: str = "测试局
 def workbook(data: ReportData | None = None, **kw: Any) -> bytes:
     """The product's workbook for ``data`` (default: ``sample()``)."""
     return build_workbook(data or sample(), **kw)
+
+
+def format_data(version: str) -> dict[str, Any]:
+    """A version's format data as written (the authoring JSON), for tests that change a copy."""
+    return json.loads((data_dir() / f"{version}.json").read_text("utf-8"))
+
+
+def label_cells(data: dict[str, Any], table: str) -> list[dict[str, Any]]:
+    """The label cells (caption, headers, notes) of a table in authoring JSON, in reading order."""
+    return [c for row in data["tables"][table]["rows"] for c in row if "value" not in c and "values" not in c]
+
+
+def layout(version: str) -> Layout:
+    """The layout of a format version (the compiled spec's)."""
+    return load(version).layout
 
 
 def cell_of(data: ReportData, key: str) -> tuple[str, str]:

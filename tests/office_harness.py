@@ -136,7 +136,7 @@ class OfficeSession:
     """One LibreOffice behind one UNO driver process; ``run`` sends batches of jobs."""
 
     def __init__(self, timeout: float = TIMEOUT):
-        from tool.office import find_soffice
+        from tool.report.office import find_soffice
 
         self.timeout = timeout
         self._tmp = tempfile.TemporaryDirectory(prefix="nianbao-uno-")

@@ -10,7 +10,7 @@ from builders import cell_of, edit, sample, workbook
 from click.testing import CliRunner
 
 from tool.cli import cli
-from tool.reader import read_file
+from tool.read import read_file
 
 
 def run(*args):
@@ -71,7 +71,7 @@ def test_json_is_always_a_list(tmp_path):
     r = run("check", junk, bad, "--json")
     doc = json.loads(r.stdout)
     assert [d["ok"] for d in doc] == [False, False] and r.exit_code == 2
-    assert doc[0]["findings"][0]["rule"] == "FILE_UNREADABLE" and "空" in doc[0]["findings"][0]["message"]
+    assert doc[0]["findings"][0]["rule"] == "FILE_EMPTY" and "空" in doc[0]["findings"][0]["message"]
 
 
 def test_annotate_writes_marked_copy_and_leaves_original(tmp_path):

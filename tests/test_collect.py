@@ -19,13 +19,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from builders import layout
 from click.testing import CliRunner
 
-from tool import spec as specmod
-from tool import synth
+from tool import format as specmod
 from tool.check import check_bytes
 from tool.cli import cli
-from tool.layout import layout
+from tool.demo import synth
 from tool.workbook import build_workbook
 
 YEAR = 2024

@@ -5,7 +5,7 @@ import json
 from click.testing import CliRunner
 
 from tool.cli import cli
-from tool.demo import sample
+from tool.demo.run import sample
 
 
 def test_demo_writes_every_step(tmp_path):

@@ -8,8 +8,9 @@ import zipfile
 import pytest
 from lxml import etree
 
-from tool import spec as spec_mod
-from tool.docx_template import MARGIN_MM, STYLE, TEXT_W_MM, build_template, template_path, value_tag
+from tool import format as spec_mod
+from tool.report.styles import MARGIN_MM, STYLE, TEXT_W_MM
+from tool.report.template import build_template, template_path, value_tag
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 NS = {"w": W[1:-1]}
@@ -163,10 +164,9 @@ def test_each_value_tag_once(version, committed):
 
 def test_template_follows_a_changed_spec():
     data = spec_mod.load("2021")
-    import json
-    from pathlib import Path
+    from builders import format_data
 
-    raw = json.loads((Path(spec_mod.__file__).parent / "formats" / "2021.json").read_text("utf-8"))
+    raw = format_data("2021")
     raw["sections"][0]["title"] = "一、总体情况（测试）"
     blob = build_template(spec_mod.from_data(raw))
     assert "一、总体情况（测试）" in _parts(blob)["word/document.xml"].decode()

@@ -6,9 +6,10 @@ import re
 from typing import Any
 
 import pytest
+from builders import layout
 
-from tool.layout import Layout, layout
-from tool.spec import load, versions
+from tool.format import load, versions
+from tool.format.layout import Layout
 
 
 def _shared_sections(official: dict[str, Any], version: str) -> list[dict[str, Any]]:

@@ -2,7 +2,7 @@
 
 import zipfile
 
-from tool import intake
+from tool.collect import intake
 
 
 def test_finds_files_and_zip_members(tmp_path):

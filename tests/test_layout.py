@@ -3,7 +3,7 @@
 import pytest
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from tool.layout import a1
+from tool.format.layout import a1
 
 
 @pytest.mark.parametrize("row", [1, 30, 1048576])

@@ -13,8 +13,8 @@ from office_harness import OfficeJobError, app_name, in_ci, office_problem, offi
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from tool import office as tool_office
-from tool.errors import OfficeMissingError, UsageError
+from tool.core.errors import OfficeMissingError, UsageError
+from tool.report import office as tool_office
 
 SHEET = "表一"
 LABEL = "本年新收政府信息公开申请数量"

@@ -17,14 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import layout
 from office_harness import app_name, office_session, require_office
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string
 
-from tool.data import ReportData
-from tool.layout import Layout, a1, layout
-from tool.spec import Instance, Spec, load, versions
-from tool.synth import synthetic
+from tool.demo.synth import synthetic
+from tool.format import Instance, Spec, load, versions
+from tool.format.interchange import ReportData
+from tool.format.layout import Layout, a1
 from tool.workbook import build_workbook
 
 pytestmark = pytest.mark.office

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tool.check import check_bytes
-from tool.data import ReportData
-from tool.spec import load, versions
-from tool.synth import synthetic
+from tool.demo.synth import synthetic
+from tool.format import load, versions
+from tool.format.interchange import ReportData
 from tool.workbook import build_workbook
 
 SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])

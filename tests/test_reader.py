@@ -8,12 +8,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from builders import cell_of, edit, sample, workbook
+from builders import cell_of, edit, layout, sample, workbook
 
 from tool.check import check_bytes
-from tool.errors import UnreadableError
-from tool.layout import layout
-from tool.reader import parse_date, parse_number, read_bytes
+from tool.core.errors import UnreadableError
+from tool.read import read_bytes
+from tool.read.values import parse_date, parse_number
 
 
 @pytest.mark.parametrize(("raw", "exp"), [
@@ -206,7 +206,7 @@ def _by_sheet(d, keys):
 
 @pytest.mark.office
 def test_filled_and_saved_by_libreoffice_reads_back_in_xlsx_xls_and_ods(office, tmp_path):
-    from tool.data import ReportData
+    from tool.format.interchange import ReportData
 
     d = sample("2021", seed=11)
     text_key, formula_key = "art20_5.licensing.decisions", "art20_6.penalty.decisions"

@@ -16,13 +16,14 @@ from click.testing import CliRunner
 from docx.oxml.ns import qn
 
 from tool.cli import cli
-from tool.data import ReportData, from_json
-from tool.docx_template import DRAFT_MARK, STYLE, default_template
-from tool.errors import TemplateError
-from tool.report import Renderer, format_date, paragraphs, render_report
+from tool.core.errors import TemplateError
+from tool.format.interchange import ReportData, from_json
+from tool.report.context import format_date, paragraphs
+from tool.report.render import Renderer, render_report
+from tool.report.template import DRAFT_MARK, STYLE, default_template
 from tool.workbook import build_workbook
 
-SAMPLE = Path(__file__).resolve().parents[1] / "tool" / "samples" / "xinzhou_2019.json"
+SAMPLE = Path(__file__).resolve().parents[1] / "tool" / "demo" / "samples" / "xinzhou_2019.json"
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +128,8 @@ def test_same_document_as_a_plain_docxtpl_render(sample, r2019, tmp_path):
     from docxtpl import DocxTemplate
     from lxml import etree
 
-    from tool.report import build_context, make_env
+    from tool.report.context import build_context
+    from tool.report.render import make_env
 
     path = tmp_path / "t.docx"
     path.write_bytes(default_template("2019"))

@@ -11,18 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from tool.data import from_json
-from tool.report import Renderer
+from tool.format.interchange import from_json
+from tool.report.render import Renderer
 
 pytestmark = pytest.mark.office
-SAMPLE = Path(__file__).resolve().parents[1] / "tool" / "samples" / "xinzhou_2019.json"
+SAMPLE = Path(__file__).resolve().parents[1] / "tool" / "demo" / "samples" / "xinzhou_2019.json"
 
 
 @pytest.fixture(scope="module")
 def pdf(tmp_path_factory) -> Path:
     if not shutil.which("soffice") and os.environ.get("CI") != "true":
         pytest.skip("LibreOffice not installed")
-    from tool.office import convert
+    from tool.report.office import convert
 
     d = tmp_path_factory.mktemp("pdf")
     docx = d / "xinzhou.docx"

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from tool import roster
-from tool.errors import UsageError
+from tool.collect import roster
+from tool.core.errors import UsageError
 
 HEAD = "序号,单位名称,单位代码,曾用名,联系人,联系电话,邮箱\n"
 

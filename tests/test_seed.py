@@ -12,17 +12,18 @@ from pathlib import Path
 
 import docx
 import pytest
+from builders import format_data, label_cells
 from docx.oxml.ns import qn
 
-from tool import spec as spec_mod
+from tool import format as spec_mod
 from tool.check import check_bytes
-from tool.data import from_json
-from tool.report import Renderer
+from tool.format.interchange import from_json
+from tool.report.render import Renderer
 from tool.workbook import build_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "seed" / "000_ed30aedeb07ca90b.txt"
-SAMPLE = ROOT / "tool" / "samples" / "xinzhou_2019.json"
+SAMPLE = ROOT / "tool" / "demo" / "samples" / "xinzhou_2019.json"
 
 # ../shared/seed/README.md: slips in the seed text → the official label (whole cells)
 SLIPS = {
@@ -143,14 +144,15 @@ def test_seed_parse_sees_whole_document(seed):
 
 
 def _fmt_data() -> dict:
-    return json.loads((Path(spec_mod.__file__).parent / "formats" / "2019.json").read_text("utf-8"))
+    return format_data("2019")
 
 
 @pytest.mark.parametrize("table", ["active_disclosure", "applications", "review_litigation"])
 def test_one_changed_label_fails(seed, sample, table):
     data = copy.deepcopy(_fmt_data())
-    cell = next(c for c in data["tables"][table]["cells"] if c["kind"] != "value" and c.get("text"))
-    cell["text"] = cell["text"][:-1] + "X"
+    cell = label_cells(data, table)[0]
+    kind = next(k for k in ("caption", "col_header", "row_header", "corner_note") if k in cell)
+    cell[kind] = cell[kind][:-1] + "X"
     blob = Renderer(spec=spec_mod.from_data(data)).render(sample)
     assert differences(seed, docx_items(blob))
 

@@ -4,7 +4,8 @@ import random
 
 import pytest
 
-from tool import spec, synth
+from tool import format as spec
+from tool.demo import synth
 
 
 @pytest.mark.parametrize("version", spec.versions())

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from builders import layout
 from click.testing import CliRunner
 from conftest import REPO
 
 from tool.cli import cli
-from tool.data import ReportData
-from tool.layout import layout
-from tool.spec import load, versions
-from tool.synth import synthetic
+from tool.demo.synth import synthetic
+from tool.format import load, versions
+from tool.format.interchange import ReportData
 from tool.workbook import blank_workbook, template_path
 
 

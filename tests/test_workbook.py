@@ -7,23 +7,23 @@ from __future__ import annotations
 
 import copy
 import io
-import json
 import random
 import re
 from decimal import Decimal
-from importlib import resources
 from typing import Any
 
 import openpyxl
 import pytest
+from builders import format_data, layout
 from openpyxl.utils import range_boundaries
 
-from tool.data import ReportData
-from tool.findings import make
-from tool.layout import Layout, layout, sheet_row
-from tool.spec import from_data, load, versions
-from tool.synth import synthetic
-from tool.workbook import build_workbook, meta_items
+from tool.core.findings import Finding
+from tool.demo.synth import synthetic
+from tool.format import from_data, load, versions
+from tool.format.interchange import ReportData
+from tool.format.layout import Layout, sheet_row
+from tool.workbook import build_workbook
+from tool.workbook.sheets import meta_items
 
 META_KEYS = ["product", "format", "year", "org", "unit_id", "kind", "generator", "fingerprint", "written_by"]
 
@@ -339,8 +339,8 @@ def test_locked_info_and_written_by() -> None:
 def test_annotations_highlight_and_list() -> None:
     lay = layout("2021")
     p = lay.values["carried_forward.natural_person"]
-    err = make("T3_BALANCE", "error", template="{where} 不平衡", where="表三", sheet=p.sheet, cell=p.cell)
-    warn = make("X", "warning", template="标题过长", sheet=lay.info["title"].sheet, cell=lay.info["title"].cell)
+    err = Finding("T3_BALANCE", "error", "表三 不平衡", sheet=p.sheet, cell=p.cell)
+    warn = Finding("X", "warning", "标题过长", sheet=lay.info["title"].sheet, cell=lay.info["title"].cell)
     wb = _open(build_workbook(ReportData(format="2021"), written_by="annotate",
                               annotations={(p.sheet, p.cell): [err], (warn.sheet, warn.cell): [warn]}))
     cell = wb[p.sheet][p.cell]
@@ -395,12 +395,8 @@ def test_extra_sheets_come_before_meta() -> None:
 
 # -- the format data drives the workbook ------------------------------------------------------
 
-def _format_data(version: str) -> dict[str, Any]:
-    return json.loads((resources.files("tool") / "formats" / f"{version}.json").read_text("utf-8"))
-
-
 def test_added_relations_change_the_workbook() -> None:
-    d = copy.deepcopy(_format_data("2021"))
+    d = copy.deepcopy(format_data("2021"))
     d["relations"].append({"id": "X_GRANTED_LE_NEW", "kind": "le", "level": "warning", "table": "applications",
                            "title": "予以公开不超过本年新收", "lhs": ["granted.natural_person"],
                            "rhs": ["new_requests.natural_person", "carried_over.natural_person"],

@@ -1,0 +1,14 @@
+"""nianbao: the 政府信息公开工作年度报告 workflow, as a pipeline of subpackages.
+
+    core      exceptions, the finding catalog and records, safe writes, progress
+    format    the official format as data, compiled once per version (layout, structure, totals)
+    workbook  writing our fill-in workbooks (xlsxwriter)
+    read      reading filled workbooks back (sniff, values, reader)
+    check     rules from the relations, report rules, check, annotate, export
+    collect   roster, distribute, intake, decide, 汇总表, run
+    report    context, GB/T 9704 template, render, lint, batch, LibreOffice
+    demo      the built-in sample run and synthetic data
+    cli       the ``nianbao`` commands (click)
+
+A package imports only packages above it in this list (tests/test_layers.py).
+"""

@@ -1,0 +1,126 @@
+"""Glue for ``nianbao check``: file → Submission → CheckResult, for one file or a batch.
+
+Never raises for a bad input: an unreadable file becomes a CheckResult with ``readable=False``
+and one FILE_UNREADABLE finding (exit 2). The human report is rendered here, the CLI prints it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..core.errors import NianbaoError, UnreadableError
+from ..core.files import display_name
+from ..core.findings import LEVEL_ZH, CheckResult, Finding, make, unreadable
+from ..format import Spec, common
+from ..format.interchange import ReportData
+from ..format.layout import position
+from ..read import Submission, read_bytes, read_file
+from .rules import check_data
+
+
+def unreadable_result(name: str, e: UnreadableError) -> CheckResult:
+    return unreadable(name, e.code, e.params)
+
+
+def result_of(sub: Submission, *, prev: ReportData | None = None,
+              prev_findings: Iterable[Finding] = ()) -> CheckResult:
+    """Reading findings plus every rule, for a submission that was read."""
+    d = sub.data
+    rules = check_data(d, spec=sub.spec, prev=prev, totals=sub.totals, unread=sub.unread)
+    findings = sub.findings + list(prev_findings) + rules
+    return CheckResult(sub.file, d.format, d.year, d.org, _ordered(sub, findings))
+
+
+def _ordered(sub: Submission, findings: list[Finding]) -> list[Finding]:
+    """Sheet order of the workbook, then row, then column; whole-file findings first."""
+    spec = sub.spec or sub.data.spec
+    common = spec.common.sheets
+    sheets = [common["meta"], common["info"], *dict.fromkeys(t.sheet for t in spec.tables.values()), common["text"]]
+    rank = {s: i for i, s in enumerate(sheets)}
+
+    def key(f: Finding) -> tuple[int, int, int, int]:
+        return (rank.get(f.sheet, -1) if f.sheet else -2, *position(f.cell), 0 if f.level == "error" else 1)
+
+    return sorted(findings, key=key)
+
+
+def check_bytes(data: bytes, name: str, *, prev: ReportData | None = None,
+                spec: Spec | None = None) -> tuple[Submission | None, CheckResult]:
+    """Read and check one workbook's bytes; never raises for a bad file."""
+    try:
+        sub = read_bytes(data, name, spec=spec)
+    except UnreadableError as e:
+        return None, unreadable_result(name, e)
+    return sub, result_of(sub, prev=prev)
+
+
+def load_last_year(path: str | Path) -> tuple[ReportData | None, list[Finding]]:
+    """Last year's report for the cross-year rules; a problem is a warning, not a stop."""
+    try:
+        sub = read_file(path)
+    except NianbaoError as e:
+        return None, [make("CROSS_YEAR_UNREAD", file=display_name(path), reason=e.message)]
+    if sub.unread:
+        return None, [make("CROSS_YEAR_UNREAD_VALUES", file=display_name(path), count=len(sub.unread))]
+    return sub.data, []
+
+
+def year_findings(data: ReportData | None, prev: ReportData | None, last_year: str) -> list[Finding]:
+    if data is None or prev is None or not data.year or prev.year == data.year - 1:
+        return []
+    return [make("CROSS_YEAR_YEAR", file=last_year, expected=data.year - 1, actual=prev.year or "（空）")]
+
+
+def check_files(paths: Iterable[str | Path], *, last_year: str | None = None
+                ) -> list[tuple[Submission | None, CheckResult]]:
+    prev, prev_notes = load_last_year(last_year) if last_year else (None, [])
+    out = []
+    for p in paths:
+        sub = None
+        try:
+            sub = read_file(p)
+        except UnreadableError as e:
+            out.append((None, unreadable_result(display_name(p), e)))
+            continue
+        notes = prev_notes + year_findings(sub.data, prev, last_year or "")
+        out.append((sub, result_of(sub, prev=prev, prev_findings=notes)))
+    return out
+
+
+def run_check(paths: Iterable[str | Path], *, last_year: str | None = None,
+              annotate: str | Path | None = None) -> tuple[list[CheckResult], list[Path]]:
+    """``nianbao check``: every file's result, and the marked-up copies written to ``annotate``."""
+    checked = check_files(paths, last_year=last_year)
+    written: list[Path] = []
+    if annotate:
+        from .annotate import annotate_all
+
+        written = annotate_all(checked, annotate)
+    return [r for _, r in checked], written
+
+
+def exit_code(results: Iterable[CheckResult]) -> int:
+    return max((r.exit_code for r in results), default=0)
+
+
+# -- the human report -----------------------------------------------------------------------------
+
+def describe(result: CheckResult) -> str:
+    """Chinese text for one file: a summary line, then findings grouped by sheet."""
+    if not result.readable:
+        return f"✘ {result.file}：无法读取\n    {result.findings[0].message}"
+    errors, warnings = len(result.errors), len(result.warnings)
+    head = "✔" if result.ok else "✘"
+    what = "，".join(x for x in (f"{result.format} 格式" if result.format else "",
+                                 f"{result.year} 年度" if result.year else "", result.org) if x)
+    counts = f"{errors} 个错误，{warnings} 个警告" if errors or warnings else "校验通过"
+    lines = [f"{head} {result.file}（{what}）：{counts}"]
+    groups: dict[str, list[Finding]] = {}
+    for f in result.findings:
+        groups.setdefault(f.sheet or common().words["whole_file"], []).append(f)
+    for sheet, items in groups.items():
+        lines.append(f"  【{sheet}】")
+        for f in items:
+            lines.append(f"    {LEVEL_ZH[f.level]}：{f.message}  [{f.rule}]")
+    return "\n".join(lines)

@@ -1,0 +1,5 @@
+"""``python -m tool.cli``: the same as the ``nianbao`` command."""
+
+from . import main
+
+main()

@@ -1,0 +1,96 @@
+"""Commands that write the year's results: report and demo."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..core.errors import UsageError
+from .base import CONTEXT, Bar, fail, output_file
+
+
+@click.command("report", context_settings=CONTEXT)
+@click.argument("file", type=click.Path(dir_okay=False), required=False, metavar="[填报表]")
+@click.option("--all", "all_dir", type=click.Path(file_okay=False),
+              help="为 collect 输出文件夹中所有通过校验的单位及汇总表生成报告（并行）")
+@output_file("输出的 Word 文件，默认 output/<单位名称><年度>年政府信息公开工作年度报告.docx")
+@click.option("--template", "template_path", type=click.Path(dir_okay=False),
+              help="自定义的报告模板（先用 nianbao docx-template 导出默认模板再修改）")
+@click.option("--pdf", is_flag=True, help="同时转换为 PDF（需要 LibreOffice）")
+@click.option("--force", is_flag=True, help="校验有错误时仍然生成，文档每页页眉和标题上方标注“草稿（未通过校验）”")
+def report_cmd(file: str | None, all_dir: str | None, output: str | None, template_path: str | None, pdf: bool,
+               force: bool) -> None:
+    """根据填好的填报表一键生成年度报告（Word，可选 PDF）。
+
+    \b
+    先按 check 的规则校验；有错误时不生成（退出码 1），除非加 --force（生成草稿）。
+    退出码：0 已生成；1 校验有错误；2 无法继续（文件无法读取、模板有问题、没有 LibreOffice）。
+    \b
+    示例：
+      nianbao report 财政局2024.xlsx
+      nianbao report 财政局2024.xlsx -o 财政局年报.docx --pdf
+      nianbao report 财政局2024.xlsx --template 我局模板.docx
+      nianbao report --all output/2024      （collect 之后，批量生成）
+    """
+    if all_dir:
+        _report_all(Path(all_dir), template_path, pdf)
+        return
+    if not file:
+        raise UsageError("请给出填报表文件，或用 --all <collect 的输出文件夹> 批量生成")
+    from ..check.run import describe
+    from ..report.make import make_report
+
+    made = make_report(file, output=output, template=template_path, pdf=pdf, force=force)
+    result = made.result
+    if not result.readable:
+        click.echo(describe(result), err=True)
+        sys.exit(2)
+    if not result.ok:
+        click.echo(describe(result), err=True)
+        if made.refused:
+            fail(f"{file} 未通过校验，未生成报告。请改正后重试，或加 --force 生成标注“草稿（未通过校验）”的文档", 1)
+        click.echo("注意：已按 --force 生成草稿，文档标注“草稿（未通过校验）”", err=True)
+    click.echo(f"已生成报告：{made.docx}")
+    for p in made.pdfs:
+        click.echo(f"已生成 PDF：{p}")
+
+
+def _report_all(outdir: Path, template_path: str | None, pdf: bool) -> None:
+    from ..report.make import make_all
+
+    done = make_all(outdir, template=template_path, pdf=pdf, progress=Bar())
+    click.echo(f"已生成 {len(done.made)} 份报告：{done.folder}")
+    if done.pdfs:
+        click.echo(f"已转换为 PDF：{len(done.pdfs)} 份")
+    for d in done.failed:
+        click.echo(f"未能生成：{d.name}：{d.error}", err=True)
+    if done.failed:
+        sys.exit(1)
+
+
+@click.command(context_settings=CONTEXT)
+@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False), default="output/示例", show_default=True,
+              help="输出文件夹")
+@click.option("--no-pdf", is_flag=True, help="不转换 PDF（即使安装了 LibreOffice）")
+def demo(outdir: str, no_pdf: bool) -> None:
+    """用内置示例数据演示全过程：填报表 → 校验 → 年度报告，以及多部门下发、收集、汇总。
+
+    \b
+    示例数据是忻州市信访局《2019年度政府信息公开工作年度报告》（2019 试行格式）。
+    示例：
+      nianbao demo
+    """
+    from ..demo.run import run_demo
+    from ..report.office import has_office
+
+    out = Path(outdir)
+    pdf = not no_pdf and has_office()
+    made = run_demo(out, click.echo, pdf=pdf)
+    if not pdf and not no_pdf:
+        click.echo("（未安装 LibreOffice，跳过 PDF；安装方法见 README）")
+    click.echo(f"完成：共生成 {len(made)} 个文件，在 {out}/ 下。")
+
+
+COMMANDS = [report_cmd, demo]

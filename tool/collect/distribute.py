@@ -1,0 +1,124 @@
+"""``nianbao distribute``: one prefilled workbook per roster unit.
+
+Each workbook carries the unit's 单位名称, 单位代码 (the roster's, else its 序号), year, report
+kind and contact, the identifying ones locked and written into the metadata. With last year's
+collected workbooks, 二、上年结转 is prefilled from that unit's 四、结转下年度继续办理 and last
+year's figures go on a read-only 上年参考 sheet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..core.files import safe_name, write_atomic
+from ..core.progress import SILENT, Progress
+from ..format import Spec, common, for_year, load
+from ..format.interchange import ReportData
+from .roster import Matcher, Unit
+
+LOCKED_INFO = ("org", "unit_id", "year", "kind")
+
+
+def file_name(unit: Unit, year: int) -> str:
+    """<序号>_<单位名称>_<年度>年政府信息公开工作年度报告填报表.xlsx"""
+    return f"{unit.seq}_{safe_name(unit.name)}_{common().form_title('', year)}.xlsx"
+
+
+@dataclass
+class LastYear:
+    """Last year's data of one unit, matched through the roster."""
+
+    data: ReportData
+    file: str
+
+
+def carry_over(spec: Spec, last: ReportData) -> dict[str, int]:
+    """This year's 上年结转 cells from last year's 结转下年度 cells, found through the
+    cross-year relations' prev terms (blame = this year's input, prev term = last year's)."""
+    prev = last.all_values()
+    out: dict[str, int] = {}
+    for inst in spec.instances:
+        if inst.cross_year and inst.kind == "equal" and len(inst.lhs) == 1 and len(inst.rhs) == 1:
+            t = inst.rhs[0]
+            if t.prev and t.sign == 1 and t.key in prev and inst.lhs[0].key in spec.inputs:
+                out[inst.lhs[0].key] = prev[t.key]
+    return out
+
+
+def unit_data(spec: Spec, unit: Unit, year: int, last: LastYear | None) -> ReportData:
+    info = {"kind": "department", "unit_id": unit.ident, "contact": unit.contact, "phone": unit.phone}
+    values = carry_over(spec, last.data) if last else {}
+    return ReportData(spec.id, year, unit.name, info, dict(values), {})
+
+
+def match_last_year(units: list[Unit], last: list[tuple[str, ReportData, dict[str, str]]]) -> dict[str, LastYear]:
+    """Roster seq → last year's data, matched by the id in its metadata, else by name."""
+    m = Matcher(units)
+    out: dict[str, LastYear] = {}
+    for name, data, meta in last:
+        unit, _ = m.match(data.info.get("unit_id") or meta.get("unit_id", ""), data.org)
+        if unit is not None:
+            out.setdefault(unit.seq, LastYear(data, name))
+    return out
+
+
+def distribute(units: list[Unit], year: int, outdir: Path, *, fmt: str | None = None,
+               last_year: dict[str, LastYear] | None = None, progress: Progress = SILENT) -> list[Path]:
+    """Write every unit's workbook; returns the paths in roster order."""
+    from ..workbook import build_workbook
+
+    spec = load(fmt) if fmt else for_year(year)
+    paths = []
+    progress.start(len(units), "生成填报表")
+    for u in units:
+        last = (last_year or {}).get(u.seq)
+        data = unit_data(spec, u, year, last)
+        blob = build_workbook(data, spec=spec, written_by="distribute", locked_info=LOCKED_INFO,
+                              reference=last.data if last else None)
+        paths.append(write_atomic(outdir / file_name(u, year), blob))
+        progress.step()
+    progress.done()
+    return paths
+
+
+def read_folder(folder: Path) -> list[tuple[str, ReportData, dict[str, str]]]:
+    """(name, data, metadata) of every readable workbook below a folder (last year's)."""
+    from ..core.errors import NianbaoError, UsageError
+    from ..read import read_bytes
+    from .intake import find_sources
+
+    if not folder.is_dir():
+        raise UsageError(f"找不到文件夹 {folder}")
+    out = []
+    for src in find_sources(folder):
+        if src.code:
+            continue
+        try:
+            sub = read_bytes(src.read(), src.name)
+        except NianbaoError:
+            continue
+        out.append((src.name, sub.data, sub.meta))
+    return out
+
+
+@dataclass
+class Distributed:
+    paths: list[Path]
+    units: list[Unit]
+    last_year: dict[str, LastYear] | None
+
+    @property
+    def without_last_year(self) -> list[str]:
+        """Units for which no workbook of last year was found (when one was looked for)."""
+        return [u.name for u in self.units if self.last_year is not None and u.seq not in self.last_year]
+
+
+def run_distribute(roster: str | Path, year: int, outdir: Path, *, fmt: str | None = None,
+                   last_dir: str | None = None, progress: Progress = SILENT) -> Distributed:
+    """``nianbao distribute``: read the roster (and last year's folder), write every unit's workbook."""
+    from .roster import read_roster
+
+    units = read_roster(roster)
+    last = match_last_year(units, read_folder(Path(last_dir))) if last_dir else None
+    return Distributed(distribute(units, year, outdir, fmt=fmt, last_year=last, progress=progress), units, last)

@@ -1,0 +1,1 @@
+"""Foundations every stage uses: exceptions, the finding catalog and records, safe file writes."""

@@ -1,0 +1,1 @@
+"""``nianbao demo`` and the synthetic, balanced data it (and the tests and benchmark) use."""

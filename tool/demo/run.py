@@ -1,0 +1,114 @@
+"""``nianbao demo``: the whole job on built-in sample data, into ``output/示例/``.
+
+1. the blank workbooks of both formats;
+2. the reference report (忻州市信访局, 2019 format) as a filled workbook, checked, and rendered
+   to .docx (and PDF when LibreOffice is installed);
+3. a small multi-department run: a roster of five units, distribution, four returns (one
+   with an error, one missing), collect, and the consolidated 本级政府 report.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable
+from dataclasses import replace
+from importlib import resources
+from pathlib import Path
+
+from ..core.files import write_atomic
+from ..format.interchange import ReportData, from_json
+
+SAMPLE = "xinzhou_2019.json"
+DEMO_YEAR = 2024
+DEMO_ORG = "示例市人民政府"
+DEMO_UNITS = ("示例市财政局", "示例市教育局", "示例市自然资源和规划局", "示例市生态环境局", "示例市卫生健康委员会")
+
+
+def sample() -> ReportData:
+    blob = (resources.files("tool.demo") / "samples" / SAMPLE).read_text("utf-8")
+    return from_json(json.loads(blob), source=f"示例数据 {SAMPLE}")
+
+
+def run_demo(out: Path, say: Callable[[str], None], pdf: bool = True) -> list[Path]:
+    """Run every step; returns the files written. ``say`` prints a Chinese progress line."""
+    from ..check import check_bytes, describe
+    from ..format import versions
+    from ..report.render import Renderer, default_output_name
+    from ..workbook import blank_workbook, build_workbook
+
+    made: list[Path] = []
+    for v in versions():
+        made.append(write_atomic(out / f"空白填报表_{v}格式.xlsx", blank_workbook(v)))
+    say(f"1. 空白填报表（{'、'.join(versions())} 格式）：{'、'.join(p.name for p in made)}")
+    data = sample()
+    wb_path = write_atomic(out / f"{data.org}{data.year}年填报表（示例）.xlsx", build_workbook(data))
+    made.append(wb_path)
+    say(f"2. 参考报告的数据填入填报表：{wb_path.name}")
+    sub, result = check_bytes(wb_path.read_bytes(), wb_path.name)
+    say("3. 校验：" + ("通过，没有错误" if result.ok else "发现错误") + f"（{len(result.findings)} 条提示）")
+    if not result.ok:
+        say(describe(result))
+    doc = write_atomic(out / default_output_name(sub.data), Renderer(None, sub.data.format).render(sub.data))
+    made.append(doc)
+    say(f"4. 生成年度报告：{doc.name}")
+    made += _departments(out / "多部门", say)
+    if pdf:
+        made += _pdfs([p for p in made if p.suffix == ".docx"], say)
+    return made
+
+
+def _departments(root: Path, say: Callable[[str], None]) -> list[Path]:
+    """Roster → distribute → returns (one error, one missing) → collect → consolidated report."""
+    from ..collect.distribute import distribute
+    from ..collect.output import consolidated_name
+    from ..collect.roster import Unit, roster_csv
+    from ..collect.run import run_collect
+    from ..format import for_year
+    from ..report.render import Renderer, default_output_name
+    from ..workbook import build_workbook
+    from .synth import synthetic, unbalance
+
+    spec = for_year(DEMO_YEAR)
+    units = [Unit(str(i), n, contact=f"联系人{i}", phone=f"0351-555000{i}") for i, n in enumerate(DEMO_UNITS, 1)]
+    roster = root / "单位名单.csv"
+    write_atomic(roster, roster_csv(units))
+    sent = distribute(units, DEMO_YEAR, root / "下发")
+    say(f"5. 按单位名单下发 {len(sent)} 份填报表：{root.name}/下发/")
+    inbox = root / "收件箱"
+    for u in units[:-1]:  # the last unit has not returned its form
+        data = synthetic(spec, u.name, DEMO_YEAR, random.Random(int(u.seq)))
+        data.info.update(unit_id=u.ident, contact=u.contact, phone=u.phone)
+        if u.seq == "2":  # one department's table 三 does not balance
+            unbalance(spec, data, 2)
+        write_atomic(inbox / sent[int(u.seq) - 1].name, build_workbook(data, written_by="distribute"))
+    say(f"6. 模拟各单位交回 {len(units) - 1} 份（其中 1 份有错误，1 个单位未交）")
+    coll, outdir, text = run_collect(inbox, roster=str(roster), org=DEMO_ORG, year=DEMO_YEAR,
+                                     outdir=root / "汇总结果")
+    say("7. 收集与汇总：" + text.replace("\n", ""))
+    made = sorted(p for p in outdir.rglob("*") if p.is_file())
+    cons_path = outdir / consolidated_name(coll)
+    if cons_path.exists():
+        # the office writes the narrative of the 本级政府 report; the demo borrows sample text
+        cons = replace(coll.consolidated(), text=synthetic(spec, DEMO_ORG, DEMO_YEAR, random.Random(0)).text,
+                       info={"kind": "government", "sign_date": f"{DEMO_YEAR + 1}-03-20"})
+        doc = write_atomic(outdir / default_output_name(cons), Renderer(None, spec.id).render(cons))
+        made.append(doc)
+        say(f"8. 本级政府汇总年度报告：{root.name}/汇总结果/{doc.name}")
+    return made
+
+
+def _pdfs(docs: list[Path], say: Callable[[str], None]) -> list[Path]:
+    from ..core.errors import NianbaoError
+    from ..report.office import convert
+
+    try:
+        by_dir: dict[Path, list[Path]] = {}
+        for d in docs:
+            by_dir.setdefault(d.parent, []).append(d)
+        made = [p for folder, ds in by_dir.items() for p in convert(ds, "pdf", folder)]
+    except NianbaoError as e:
+        say(f"9. 未生成 PDF：{e.message}")
+        return []
+    say(f"9. 转换为 PDF：{len(made)} 份")
+    return made
