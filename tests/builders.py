@@ -23,13 +23,18 @@ def sample(version: str = "2021", year: int | None = None, org: str = "测试局
            kind: str = "department", spec: Spec | None = None) -> ReportData:
     """Balanced, complete report data (every relation holds, every required field filled)."""
     spec = spec or load(version)
-    year = year or (2024 if spec.id == "2021" else 2020)
+    year = year or year_for(spec)
     return synthetic(spec, org, year, random.Random(seed), kind=kind)
 
 
 def workbook(data: ReportData | None = None, **kw: Any) -> bytes:
     """The product's workbook for ``data`` (default: ``sample()``)."""
     return build_workbook(data or sample(), **kw)
+
+
+def year_for(spec: Spec) -> int:
+    """A report year the format is in force for (its last year, or a few years into an open one)."""
+    return spec.last_year or spec.first_year + 3
 
 
 def format_data(version: str) -> dict[str, Any]:

@@ -142,3 +142,25 @@ def test_last_year_option(tmp_path):
     assert "CROSS_YEAR_YEAR" in {f["rule"] for f in json.loads(r.stdout)[0]["findings"]}
     r = run("check", a, "--last-year", tmp_path / "missing.xlsx", "--json")
     assert "CROSS_YEAR_UNREAD" in {f["rule"] for f in json.loads(r.stdout)[0]["findings"]}
+
+
+def test_export_csv_lists_every_field_with_its_labels(tmp_path):
+    import csv
+    import io
+
+    from tool.format import load
+
+    good = write(tmp_path / "good.xlsx", workbook(sample()))
+    out = tmp_path / "values.csv"
+    r = run("export", good, "--csv", "-o", out)
+    assert r.exit_code == 0
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 CSV only with a BOM
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    spec = load("2021")
+    assert rows[0] == ["表", "行标签", "列标签", "字段键", "数值", "单位"]
+    assert [r[3] for r in rows[1:]] == list(spec.fields)
+    got = {r[3]: r for r in rows[1:]}
+    values = sample().all_values()
+    assert got["granted.commercial_enterprise"][:3] == ["表三", "三、本年度办理结果 › （一）予以公开", "法人或其他组织 › 商业企业"]
+    assert got["granted.total"][4] == str(values["granted.total"])

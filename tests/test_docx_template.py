@@ -46,7 +46,8 @@ def test_committed_template_is_what_the_code_generates(version, committed):
     fresh, old = _parts(build_template(spec_mod.load(version))), _parts(committed)
     assert sorted(fresh) == sorted(old)
     changed = [n for n in fresh if _norm(n, fresh[n]) != _norm(n, old[n])]
-    assert changed == [], "run `python -m tool.docx_template` and commit tool/templates/"
+    assert changed == [], ("run python -c \"from tool.report.template import write_default_templates; "
+                          "write_default_templates()\" and commit tool/report/templates/")
 
 
 def test_page_setup(committed):

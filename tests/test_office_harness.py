@@ -1,4 +1,4 @@
-"""The LibreOffice test harness and tool/office.py, on a small xlsxwriter workbook."""
+"""The LibreOffice test harness and tool/report/office.py, on a small xlsxwriter workbook."""
 
 from __future__ import annotations
 
@@ -176,7 +176,7 @@ def test_require_office_fails_in_ci(monkeypatch, tmp_path):
         require_office()
 
 
-# -- tool/office.py ----------------------------------------------------------------------
+# -- tool/report/office.py ----------------------------------------------------------------------
 
 def test_missing_office_is_a_chinese_error(monkeypatch, tmp_path, book):
     monkeypatch.setenv("PATH", str(tmp_path))

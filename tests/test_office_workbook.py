@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import layout
+from builders import layout, year_for
 from office_harness import app_name, office_session, require_office
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string
@@ -30,7 +30,7 @@ from tool.workbook import build_workbook
 
 pytestmark = pytest.mark.office
 
-ORG, YEAR = "测试局", {"2019": 2020, "2021": 2024}
+ORG = "测试局"
 CONTACT, PHONE = "王小明", "0351-1234567"
 PARAGRAPHS = ["（一）主动公开方面。第一段文字。", "（二）依申请公开方面。第二段 & <文字>。"]
 REF = re.compile(r"(?:(?:'((?:[^']|'')+)'|([^\s'!(),=+\-*/<>\"&;:]+))!)?"
@@ -50,7 +50,7 @@ def _number(v: Any) -> float:
 
 def balanced(spec: Spec) -> dict[str, Any]:
     """Input values satisfying every relation (synthetic data, fixed seed), as JSON numbers."""
-    data = synthetic(spec, ORG, YEAR[spec.id], random.Random(7))
+    data = synthetic(spec, ORG, year_for(spec), random.Random(7))
     return {k: _number(v) for k, v in data.values.items()}
 
 
@@ -143,7 +143,7 @@ def filled(office, tmp_path_factory) -> dict[str, dict[str, Any]]:
         spec, lay = load(v), layout(v)
         d = tmp_path_factory.mktemp(f"office_{v}")
         src = d / "template.xlsx"
-        src.write_bytes(build_workbook(ReportData(v, YEAR[v], ORG, {"kind": "department"})))
+        src.write_bytes(build_workbook(ReportData(v, year_for(load(v)), ORG, {"kind": "department"})))
         good = balanced(spec)
         bad, broke = broken(spec, good)
         out[v] = {"spec": spec, "lay": lay, "src": src, "good": good, "bad": bad, "broke": broke,
@@ -152,8 +152,8 @@ def filled(office, tmp_path_factory) -> dict[str, dict[str, Any]]:
         jobs.append({"path": src, "ops": fill_ops(lay, bad, d / "bad.xlsx")})
         jobs.append({"path": d / "good.xlsx", "ops": props_ops(spec, lay)})
         prefilled = d / "prefilled.xlsx"  # --data: values written by us, totals left to the office
-        prefilled.write_bytes(build_workbook(ReportData(v, YEAR[v], ORG, {"kind": "department"}, synthetic(
-            spec, ORG, YEAR[v], random.Random(7)).values)))
+        prefilled.write_bytes(build_workbook(ReportData(v, year_for(load(v)), ORG, {"kind": "department"}, synthetic(
+            spec, ORG, year_for(load(v)), random.Random(7)).values)))
         out[v]["prefilled_out"] = d / "prefilled_saved.xlsx"
         jobs.append({"path": prefilled, "ops": [{"op": "save", "path": d / "prefilled_saved.xlsx"}]})
     results = office.run(jobs)

@@ -12,13 +12,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import unicodedata
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from ..core.errors import FormatDataError
+from ..core.text import norm
 from .model import Common
 from .source import Source, make_field, parse_relations, parse_sections, parse_table
 from .spec import Spec
@@ -121,6 +121,9 @@ def _all() -> dict[str, Spec]:
     return dict(sorted(out.items()))
 
 
+__all__ = ["common", "data_dir", "for_year", "from_data", "latest", "load", "norm", "reset", "versions"]
+
+
 def versions() -> tuple[str, ...]:
     return tuple(_all())
 
@@ -146,11 +149,3 @@ def reset() -> None:
     """Forget loaded data (after ``NIANBAO_FORMATS`` changes)."""
     common.cache_clear()
     _all.cache_clear()
-
-
-def norm(text: Any) -> str:
-    """Text for comparing labels and names: NFKC (full-width → half-width), no whitespace at all.
-
-    Web copies, typing and text extraction differ in both (（一） vs (一), “商业 企业”).
-    """
-    return "".join(unicodedata.normalize("NFKC", str(text)).split())

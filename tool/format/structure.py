@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..core.text import norm
 from .layout import sheet_row
 
 if TYPE_CHECKING:
@@ -29,8 +30,6 @@ class Structure:
 
     @classmethod
     def of(cls, spec: Spec) -> Structure:
-        from .registry import norm
-
         lay = spec.layout
         labels: dict[str, list[Label]] = {}
         for t in spec.tables.values():

@@ -203,7 +203,7 @@ def _fixed_times(docx: bytes) -> bytes:
 
 
 def write_default_templates() -> list[Path]:
-    """Regenerate the committed templates (developers: ``python -m tool.report.template``)."""
+    """Regenerate the committed templates (developers, after changing the template code)."""
     out = []
     for v in versions():
         path = template_path(v)
@@ -212,7 +212,3 @@ def write_default_templates() -> list[Path]:
         out.append(path)
     return out
 
-
-if __name__ == "__main__":
-    for p in write_default_templates():
-        print(p)
