@@ -6,12 +6,14 @@ and one FILE_UNREADABLE finding (exit 2). The human report is rendered here, the
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from ..core.errors import NianbaoError, UnreadableError
 from ..core.files import display_name
-from ..core.findings import LEVEL_ZH, CheckResult, Finding, make, unreadable
+from ..core.findings import LEVEL_ZH, CheckResult, Finding, failed, failed_code, make, unreadable
+from ..core.isolate import Failed, isolated_map, run_isolated
 from ..format import Spec, common
 from ..format.interchange import ReportData
 from ..format.layout import position
@@ -55,12 +57,28 @@ def check_bytes(data: bytes, name: str, *, prev: ReportData | None = None,
     return sub, result_of(sub, prev=prev)
 
 
+def _read_path(path: str) -> Submission | UnreadableError:
+    """Read one file (runs in a worker process): the submission, or why it cannot be read."""
+    try:
+        return read_file(path)
+    except UnreadableError as e:
+        return e
+
+
+def read_isolated(path: str | Path) -> Submission | UnreadableError:
+    """``read_file`` in a worker process: a crash, hang or runaway memory is the file's problem."""
+    got = run_isolated(_read_path, str(path))
+    if isinstance(got, Failed):
+        code, params = failed_code(got)
+        return UnreadableError(code, file=display_name(path), **params)
+    return got
+
+
 def load_last_year(path: str | Path) -> tuple[ReportData | None, list[Finding]]:
     """Last year's report for the cross-year rules; a problem is a warning, not a stop."""
-    try:
-        sub = read_file(path)
-    except NianbaoError as e:
-        return None, [make("CROSS_YEAR_UNREAD", file=display_name(path), reason=e.message)]
+    sub = read_isolated(path)
+    if isinstance(sub, NianbaoError):
+        return None, [make("CROSS_YEAR_UNREAD", file=display_name(path), reason=sub.message)]
     if sub.unread:
         return None, [make("CROSS_YEAR_UNREAD_VALUES", file=display_name(path), count=len(sub.unread))]
     return sub.data, []
@@ -72,19 +90,27 @@ def year_findings(data: ReportData | None, prev: ReportData | None, last_year: s
     return [make("CROSS_YEAR_YEAR", file=last_year, expected=data.year - 1, actual=prev.year or "（空）")]
 
 
+def _check_path(job: tuple[str, ReportData | None, list[Finding], str]) -> tuple[Submission | None, CheckResult]:
+    """Read and check one file (runs in a worker process)."""
+    path, prev, prev_notes, last_year = job
+    try:
+        sub = read_file(path)
+    except UnreadableError as e:
+        return None, unreadable_result(display_name(path), e)
+    notes = prev_notes + year_findings(sub.data, prev, last_year)
+    return sub, result_of(sub, prev=prev, prev_findings=notes)
+
+
 def check_files(paths: Iterable[str | Path], *, last_year: str | None = None
                 ) -> list[tuple[Submission | None, CheckResult]]:
+    """Every file read and checked in a worker process: one file's crash never stops the others."""
     prev, prev_notes = load_last_year(last_year) if last_year else (None, [])
-    out = []
-    for p in paths:
-        sub = None
-        try:
-            sub = read_file(p)
-        except UnreadableError as e:
-            out.append((None, unreadable_result(display_name(p), e)))
-            continue
-        notes = prev_notes + year_findings(sub.data, prev, last_year or "")
-        out.append((sub, result_of(sub, prev=prev, prev_findings=notes)))
+    paths = [str(p) for p in paths]
+    jobs = [(p, prev, prev_notes, last_year or "") for p in paths]
+    out: list[tuple[Submission | None, CheckResult]] = []
+    for p, got in zip(paths, isolated_map(_check_path, jobs, jobs=min(len(paths), os.cpu_count() or 1)),
+                      strict=True):
+        out.append((None, failed(display_name(p), got)) if isinstance(got, Failed) else got)
     return out
 
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from ..core.files import os_reason, output_dir
-from ..core.findings import CheckResult, Finding, make, unreadable
+from ..core.errors import UnreadableError
+from ..core.files import output_dir
+from ..core.findings import CheckResult, Finding, failed, make, unreadable
+from ..core.isolate import Failed, isolated_map
 from ..format import Number, Spec, common, for_year, latest, load
 from ..format.interchange import ReportData
 from .intake import Source, doc_modified, sha256
@@ -124,8 +125,8 @@ def inspect(source: Source) -> Entry:
         return Entry(source, "", unreadable(source.name, source.code, dict(source.params)))
     try:
         blob = source.read()
-    except OSError as e:
-        return Entry(source, "", unreadable(source.name, "FILE_OS_ERROR", {"reason": os_reason(e)}))
+    except UnreadableError as e:
+        return Entry(source, "", unreadable(source.name, e.code, {k: v for k, v in e.params.items() if k != "file"}))
     sub, result = check_bytes(blob, source.name)
     entry = Entry(source, sha256(blob), result)
     if sub is None:
@@ -145,20 +146,15 @@ def inspect(source: Source) -> Entry:
 
 def inspect_all(sources: Iterable[Source], jobs: int | None = None,
                 progress: Callable[[int], None] | None = None) -> Iterator[Entry]:
-    """Inspect in ``jobs`` processes (default: all cores), yielding in input order."""
-    jobs = jobs or os.cpu_count() or 1
+    """Inspect in ``jobs`` worker processes (default: all cores), yielding in input order.
+
+    A source whose worker crashes, raises or runs out of time is that source's 无法读取 entry;
+    the worker is replaced and the others go on (``core.isolate``).
+    """
     sources = list(sources)
-    if jobs == 1 or len(sources) < 8:
-        for s in sources:
-            yield inspect(s)
-            if progress:
-                progress(1)
-        return
-    with ProcessPoolExecutor(jobs) as pool:
-        for e in pool.map(inspect, sources, chunksize=max(1, min(64, len(sources) // (jobs * 4)))):
-            yield e
-            if progress:
-                progress(1)
+    jobs = min(jobs or os.cpu_count() or 1, max(len(sources), 1))
+    for s, got in zip(sources, isolated_map(inspect, sources, jobs=jobs, progress=progress), strict=True):
+        yield Entry(s, "", failed(s.name, got)) if isinstance(got, Failed) else got
 
 
 # -- deciding -----------------------------------------------------------------------------

@@ -28,7 +28,8 @@ def findings_json(coll: Collection) -> bytes:
 def manifest(coll: Collection, consolidated: Path | None, returns: dict[str, str]) -> bytes:
     """What ``report --all`` needs: the passing units' source files and the consolidated one."""
     units = [{"seq": s.unit.seq, "name": s.unit.name, "status": s.status, "source": s.entry.source.path,
-              "member": s.entry.source.member, "file": s.entry.name, "return": returns.get(s.unit.seq, "")}
+              "member": s.entry.source.member, "index": s.entry.source.index, "inner": s.entry.source.inner,
+              "file": s.entry.name, "return": returns.get(s.unit.seq, "")}
              for s in coll.units if s.entry]
     return json.dumps({"format": coll.format, "year": coll.year, "org": coll.org,
                        "consolidated": consolidated.name if consolidated else None,

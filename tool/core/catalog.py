@@ -72,6 +72,15 @@ _ENTRIES = [
     Code("FILE_NOT_OURS", _FILE, "不是本系统的填报表",
          "{file}：不是本系统生成的填报表（没有“{meta_sheet}”元数据工作表，表格标签也对不上），可能是旧版或自制的表格；"
          "请用 nianbao template 生成的填报表重新填写"),
+    Code("FILE_SHEET_TOO_FAR", _FILE, "表格范围异常",
+         "{file}：工作表中 {cell} 附近有内容，远远超出填报表的范围，无法读取；请删除这些单元格中的内容后保存，或在原填报表中重新填写"),
+    Code("FILE_ZIP_METHOD", _FILE, "不支持的压缩方式", "{file}：文件中的部件（{member}）使用了不支持的压缩方式，无法读取；{save_as}"),
+    Code("FILE_CRASHED", _FILE, "读取时异常终止",
+         "{file}：读取时解析程序异常终止（{cause}），文件可能已损坏或含有异常巨大的内容；{save_as}"),
+    Code("FILE_TIMEOUT", _FILE, "读取超时",
+         "{file}：读取超过 {seconds} 秒仍未完成，已放弃；文件可能已损坏或含有异常巨大的内容；{save_as}"),
+    Code("FILE_NOT_REGULAR", _FILE, "不是普通文件", "{file}：不是普通文件（可能是管道、设备或其他特殊文件），已跳过"),
+    Code("FILE_LINK_BROKEN", _FILE, "链接失效", "{file}：是一个快捷方式（链接），但它指向的文件不存在"),
     Code("FILE_NOT_FOUND", _FILE, "找不到文件", "找不到文件 {file}"),
     Code("FILE_IS_FOLDER", _FILE, "是文件夹", "{file} 是文件夹，不是文件"),
     Code("FILE_OS_ERROR", _FILE, "无法打开", "{file}：无法打开（{reason}）"),
@@ -79,6 +88,7 @@ _ENTRIES = [
     Code("ZIP_CORRUPT", _FILE, "压缩包已损坏", "{file}：压缩包已损坏或不完整，无法打开；请重新发送或解压后放入文件夹"),
     Code("ZIP_TOO_LARGE", _FILE, "压缩包过大", "{file}：压缩包过大（{count} 个文件，解压后 {size_mb} MB），请解压后放入文件夹"),
     Code("ZIP_MEMBER_BOMB", _FILE, "疑似压缩炸弹", "{file}：压缩包中的文件过大或压缩比异常（疑似压缩炸弹），已跳过"),
+    Code("ZIP_NESTED_TOO_DEEP", _FILE, "压缩包嵌套过深", "{file}：压缩包里的压缩包里又有压缩包，只读取一层；请解压后把填报表放入文件夹"),
     Code("ZIP_PASSWORD", _FILE, "压缩包有密码", "{file}：压缩包设置了密码，请解压后把填报表放入文件夹"),
     Code("ARCHIVE_UNSUPPORTED", _FILE, "不支持的压缩包", "{file}：不支持此类压缩包，请先解压，再把填报表放入文件夹"),
     # -- reading: the workbook's structure ---------------------------------------------------------

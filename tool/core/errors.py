@@ -37,6 +37,13 @@ class UnreadableError(NianbaoError):
         self.params = params
         super().__init__(render_code(code, params))
 
+    def __reduce__(self) -> tuple:  # pickled across worker processes by code and parameters
+        return (_unreadable, (self.code, self.params))
+
+
+def _unreadable(code: str, params: dict[str, Any]) -> UnreadableError:
+    return UnreadableError(code, **params)
+
 
 class TemplateError(NianbaoError):
     """A docx template is broken or asks for values that do not exist."""

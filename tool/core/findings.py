@@ -13,8 +13,9 @@ from decimal import Decimal
 from typing import Any
 
 from .catalog import CATALOG, LEVEL_ZH, LEVELS, RELATION_TEMPLATES, fmt_number, render
+from .isolate import Failed
 
-__all__ = ["LEVELS", "LEVEL_ZH", "CheckResult", "Finding", "fmt_number", "make", "make_relation", "unreadable"]
+__all__ = ["LEVELS", "LEVEL_ZH", "CheckResult", "Finding", "failed", "fmt_number", "make", "make_relation", "unreadable"]
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,18 @@ class CheckResult:
     def to_dict(self) -> dict[str, Any]:
         return {"file": self.file, "ok": self.ok, "format": self.format, "year": self.year,
                 "org": self.org, "findings": [f.to_dict() for f in self.findings]}
+
+
+def failed_code(f: Failed) -> tuple[str, dict[str, Any]]:
+    """The catalog code and parameters of work that crashed, raised or ran out of time in a worker."""
+    if f.why == "timeout":
+        return "FILE_TIMEOUT", {"seconds": f.detail}
+    return "FILE_CRASHED", {"cause": "内存不足" if f.detail == "MemoryError" else f.detail}
+
+
+def failed(name: str, f: Failed) -> CheckResult:
+    """The result of a file whose reading crashed, raised or ran out of time in its worker."""
+    return unreadable(name, *failed_code(f))
 
 
 def unreadable(name: str, code: str, params: dict[str, Any] | None = None) -> CheckResult:

@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import UnreadableError
-from ..core.files import display_name, os_reason
+from ..core.files import display_name, read_regular
 from ..core.findings import Finding, make
 from ..format import Number, Spec, common, load, norm, versions
 from ..format.interchange import ReportData
 from ..format.layout import a1
 from ..format.structure import Structure
-from .sniff import MAX_BYTES, open_book, too_large
+from .sniff import MAX_BYTES, open_book
 from .values import cell_text, parse_date, parse_number, parse_year
 
 
@@ -40,6 +40,19 @@ class Submission:
     broken_sheets: set[str] = field(default_factory=set)  # sheets whose structure is wrong
     spec: Spec | None = None
     path: str = ""  # the file on disk, when read from one (``file`` is the name shown)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (from a worker process) with the format version's id, not its compiled Spec."""
+        state = self.__dict__.copy()
+        spec = self.spec
+        if spec is not None and spec.id in versions() and load(spec.id) is spec:
+            state["spec"] = spec.id
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        if isinstance(state.get("spec"), str):
+            state["spec"] = load(state["spec"])
+        self.__dict__.update(state)
 
     @property
     def unread(self) -> set[str]:
@@ -86,19 +99,9 @@ def read_bytes(data: bytes, name: str, *, spec: Spec | None = None) -> Submissio
 
 
 def read_file(path: str | Path, *, spec: Spec | None = None) -> Submission:
-    p = Path(path)
+    """Read one workbook from disk (a regular file of at most 20 MB)."""
     name = display_name(path)
-    try:
-        if p.is_file() and p.stat().st_size > MAX_BYTES:  # refuse before reading it into memory
-            raise too_large(name, p.stat().st_size)
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise UnreadableError("FILE_NOT_FOUND", file=name) from None
-    except IsADirectoryError:
-        raise UnreadableError("FILE_IS_FOLDER", file=name) from None
-    except OSError as e:
-        raise UnreadableError("FILE_OS_ERROR", file=name, reason=os_reason(e)) from None
-    sub = read_bytes(data, name, spec=spec)
+    sub = read_bytes(read_regular(path, MAX_BYTES, name), name, spec=spec)
     sub.path = str(path)
     return sub
 

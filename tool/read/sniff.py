@@ -1,25 +1,31 @@
 """What a file is, before any parser sees it: zip (xlsx/ods), OLE2 (xls), or something to refuse.
 
-Refuses with an ``UnreadableError`` whose code names the cause: empty, too large, a zip bomb
-(sizes from the zip directory, before anything is inflated), encrypted, a Word or PowerPoint
-file, WPS .et, a web page, CSV, a plain zip. ``open_book`` hands the bytes to python-calamine.
+Refuses with an ``UnreadableError`` whose code names the cause: empty, too large, encrypted, a
+Word or PowerPoint file, WPS .et, a web page, CSV, a plain zip. ``open_book`` inflates a zip's
+members itself with real limits (``core.zipsafe``), checks that no sheet reaches absurdly far
+(one stray cell at XFD1048576 would make the parser allocate 500 GB), and hands python-calamine
+an uncompressed copy; any failure of the parser, BaseExceptions included, is a reason.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
 
 from ..core.errors import UnreadableError
+from ..core.zipsafe import open_zip, repack
+from ..format.layout import a1, position
 
 MAX_BYTES = 20 * 1024 * 1024  # a filled workbook is ~30 KB; 20 MB leaves room for pictures
-MAX_UNZIPPED = 100 * 1024 * 1024  # declared total of all zip members
-MAX_RATIO = 100  # declared compression ratio of one member (sheet XML compresses ~10×)
-MAX_MEMBERS = 5000
+MAX_CELLS = 4_000_000  # rows × columns of one sheet's used range (the 明细 of 10,000 units is 2 million)
+MAX_ROWS = 200_000
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_STREAM = "EncryptionInfo".encode("utf-16-le")
+_FAR_COLUMN = re.compile(rb'<c r="([A-Z]{3})([0-9]+)"')
+_DIMENSION = re.compile(rb'<dimension ref="[A-Z]+[0-9]+:([A-Z]+)([0-9]+)"\s*/>')
 
 
 def sniff(data: bytes, name: str) -> str:
@@ -30,7 +36,7 @@ def sniff(data: bytes, name: str) -> str:
     if len(data) > MAX_BYTES:
         raise too_large(name, len(data))
     if data.startswith(b"PK"):
-        _check_zip(data, name)
+        _classify_zip(open_zip(data, name), name)
         return "zip"
     if data.startswith(OLE2):
         if ENCRYPTED_STREAM in data:
@@ -52,31 +58,58 @@ def too_large(name: str, size: int) -> UnreadableError:
     return UnreadableError("FILE_TOO_LARGE", file=name, size_mb=f"{size / 1048576:.1f}", limit_mb=MAX_BYTES // 1048576)
 
 
-def _check_zip(data: bytes, name: str) -> None:
-    """Reject a zip that is broken, not a spreadsheet, or a bomb, reading only its directory."""
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-        infos = zf.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise UnreadableError("FILE_ZIP_CORRUPT", file=name) from None
-    names = {i.filename for i in infos}
-    if len(infos) > MAX_MEMBERS:
-        raise UnreadableError("FILE_TOO_MANY_PARTS", file=name, count=len(infos))
-    total = sum(i.file_size for i in infos)
-    worst = max((i.file_size / max(i.compress_size, 1) for i in infos if i.file_size > 1_000_000), default=0)
-    if total > MAX_UNZIPPED or worst > MAX_RATIO:
-        raise UnreadableError("FILE_ZIP_BOMB", file=name, size_mb=f"{total / 1048576:.0f}", ratio=f"{worst:.0f}")
+def _classify_zip(zf: zipfile.ZipFile, name: str) -> None:
+    """Reject a zip that is not a spreadsheet, from its member names alone."""
+    names = {i.filename for i in zf.infolist()}
     if "word/document.xml" in names:
         raise UnreadableError("FILE_WORD", file=name)
     if "ppt/presentation.xml" in names:
         raise UnreadableError("FILE_POWERPOINT", file=name)
     if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
         return
-    if "mimetype" in names and b"spreadsheet" in zf.read("mimetype")[:100]:
-        return
+    if "mimetype" in names:
+        try:
+            kind = zf.read("mimetype")[:100]
+        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, ValueError):
+            raise UnreadableError("FILE_ZIP_CORRUPT", file=name) from None
+        if b"spreadsheet" in kind:
+            return
     if "mimetype" in names or "content.xml" in names:
         raise UnreadableError("FILE_ODF_NOT_SHEET", file=name)
     raise UnreadableError("FILE_PLAIN_ZIP", file=name)
+
+
+def _far_cell(xml: bytes) -> tuple[int, int] | None:
+    """The cell that makes a sheet's range absurd (row, column), found cheaply: the last <row> and
+    any three-letter column. A range that slips past this is caught by the worker's memory limit."""
+    at = xml.rfind(b'<row r="')
+    last_row = int(xml[at + 8: xml.index(b'"', at + 8)]) if at >= 0 else 0
+    far = max((position(m.group(1).decode() + "1")[1] for m in _FAR_COLUMN.finditer(xml)), default=0)
+    if last_row > MAX_ROWS:
+        return last_row, max(far, 1)
+    if far and last_row * far > MAX_CELLS:
+        return last_row, far
+    return None
+
+
+def _check_sheets(parts: dict[str, bytes], name: str) -> dict[str, bytes]:
+    """Refuse a sheet whose cells reach absurdly far; drop a <dimension> that claims so."""
+    fixed = {}
+    for member, xml in parts.items():
+        if not (member.startswith("xl/worksheets/") and member.endswith(".xml")):
+            continue
+        dim = _DIMENSION.search(xml[:2048])
+        if dim and _cells(dim.group(1), dim.group(2)) > MAX_CELLS:
+            xml = fixed[member] = xml[: dim.start()] + xml[dim.end():]  # calamine sizes its range by it
+        far = _far_cell(xml)
+        if far:
+            raise UnreadableError("FILE_SHEET_TOO_FAR", file=name, cell=a1(*far))
+    return fixed
+
+
+def _cells(col: bytes, row: bytes) -> int:
+    r, c = position(col.decode() + row.decode())
+    return r * c
 
 
 def open_book(data: bytes, name: str) -> Any:
@@ -84,10 +117,26 @@ def open_book(data: bytes, name: str) -> Any:
     import python_calamine as pc
 
     kind = sniff(data, name)
+    if kind == "zip":
+        zf = open_zip(data, name)
+        data, parts = repack(zf, name)
+        fixed = _check_sheets(parts, name)
+        if fixed:
+            data = _replace(parts, fixed)
     try:
         return pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except pc.PasswordError:
         raise UnreadableError("FILE_PASSWORD", file=name) from None
-    except Exception as e:  # calamine raises several unrelated types for broken files
+    except BaseException as e:
+        if isinstance(e, (KeyboardInterrupt, SystemExit)):
+            raise
         raise UnreadableError("FILE_XLS_BROKEN" if kind == "ole2" else "FILE_BROKEN", file=name,
                               cause=type(e).__name__) from None
+
+
+def _replace(parts: dict[str, bytes], fixed: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as dst:
+        for member, blob in parts.items():
+            dst.writestr(zipfile.ZipInfo(member, date_time=(1980, 1, 1, 0, 0, 0)), fixed.get(member, blob))
+    return out.getvalue()

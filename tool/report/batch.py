@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.errors import NianbaoError, UsageError
-from ..core.files import os_reason, write_atomic
+from ..core.errors import NianbaoError, UnreadableError, UsageError
+from ..core.files import Names, write_atomic
+from ..core.findings import failed
+from ..core.isolate import Failed, isolated_map
 from ..core.progress import SILENT, Progress
 from ..format import common
 
@@ -28,12 +29,24 @@ class Job:
     member: str
     out_dir: str
     template: str | None
+    index: int = -1  # the member's position in the zip, and inside a zip in it (see collect.intake.Source)
+    inner: int = -1
 
 
 @dataclass(frozen=True)
 class Done:
     name: str
     out: str = ""
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    """What a worker returns: the document and the file name it asks for, or why not."""
+
+    name: str
+    file_name: str = ""
+    doc: bytes = b""
     error: str = ""
 
 
@@ -45,10 +58,10 @@ def jobs_from(outdir: Path, template: str | None) -> tuple[list[Job], str]:
         raise UsageError(f"{outdir} 中没有 {names['manifest']}：请先运行 nianbao collect，并把 -o 指向的文件夹传给 --all")
     try:
         manifest = json.loads(mf.read_text("utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         raise UsageError(f"{mf} 无法读取或已损坏：请重新运行 nianbao collect") from None
     target = str(outdir / names["reports"])
-    out = [Job(u["name"], u["source"], u.get("member", ""), target, template)
+    out = [Job(u["name"], u["source"], u.get("member", ""), target, template, u.get("index", -1), u.get("inner", -1))
            for u in manifest["units"] if u["status"] in ("passed", "warned")]
     if manifest.get("consolidated"):
         org = manifest.get("org") or names["default_org"]
@@ -66,41 +79,45 @@ def _renderer(template: str | None, version: str):  # type: ignore[no-untyped-de
     return _RENDERERS[key]
 
 
-def render_one(job: Job) -> Done:
+def render_one(job: Job) -> _Rendered:
+    """Read, check and render one unit's report (runs in a worker process; writes nothing)."""
     from ..check import check_bytes
     from ..collect.intake import Source
     from .render import default_output_name
 
     try:
-        blob = Source(job.name, job.path, job.member).read()
-    except (OSError, KeyError) as e:
-        return Done(job.name, error=f"无法读取 {job.path}（{os_reason(e) if isinstance(e, OSError) else '压缩包中没有这个文件'}）")
+        blob = Source(job.name, job.path, job.member, index=job.index, inner=job.inner).read()
+    except UnreadableError as e:
+        return _Rendered(job.name, error=e.message)
     sub, result = check_bytes(blob, job.name)
     if sub is None or not result.ok:
         first = result.errors[0].message if result.errors else "无法读取"
-        return Done(job.name, error=f"未通过校验：{first}")
+        return _Rendered(job.name, error=f"未通过校验：{first}")
     try:
         doc = _renderer(job.template, sub.data.format).render(sub.data)
-        out = write_atomic(Path(job.out_dir) / default_output_name(sub.data), doc)
     except NianbaoError as e:
-        return Done(job.name, error=e.message)
-    return Done(job.name, str(out))
+        return _Rendered(job.name, error=e.message)
+    return _Rendered(job.name, default_output_name(sub.data), doc)
 
 
 def render_all(jobs: list[Job], workers: int | None = None, progress: Progress = SILENT) -> list[Done]:
-    workers = workers or os.cpu_count() or 1
+    """Every job rendered in worker processes; the documents are written here, each under its own
+    name (two units whose names differ only by characters a file name cannot hold get （2）)."""
+    workers = min(workers or os.cpu_count() or 1, max(len(jobs), 1))
     progress.start(len(jobs), "生成年度报告")
+    names = Names()
     done: list[Done] = []
-    if workers == 1 or len(jobs) < 4:
-        results = map(render_one, jobs)
-        pool = None
-    else:
-        pool = ProcessPoolExecutor(workers)
-        results = pool.map(render_one, jobs, chunksize=max(1, len(jobs) // (workers * 4)))
-    for d in results:
-        done.append(d)
-        progress.step()
-    if pool:
-        pool.shutdown()
+    for job, got in zip(jobs, isolated_map(render_one, jobs, jobs=workers, progress=progress.step), strict=True):
+        if isinstance(got, Failed):
+            done.append(Done(job.name, error=failed(job.name, got).findings[0].message))
+        elif got.error:
+            done.append(Done(job.name, error=got.error))
+        else:
+            try:
+                out = write_atomic(Path(job.out_dir) / names.give(got.file_name), got.doc)
+            except NianbaoError as e:
+                done.append(Done(job.name, error=e.message))
+                continue
+            done.append(Done(job.name, str(out)))
     progress.done()
     return done
