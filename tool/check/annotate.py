@@ -17,10 +17,12 @@ import io
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..core.files import safe_name, write_atomic
+from ..core.files import Names, read_regular, safe_name, write_atomic
 from ..core.findings import LEVEL_ZH, CheckResult, Finding
 from ..format import common
 from ..read import Submission
+from ..read.sniff import MAX_BYTES
+from ..workbook.book import TEXT_ONLY
 
 SHOWN = ("error", "warning")  # info notices (blank cells counted as 0) are not worth a return
 
@@ -31,25 +33,22 @@ def return_name(stem: str) -> str:
 
 
 def annotate_all(checked: Iterable[tuple[Submission | None, CheckResult]], folder: str | Path) -> list[Path]:
-    """Write one marked-up copy per readable file that has errors or warnings."""
+    """Write one marked-up copy per readable file that has errors or warnings.
+
+    A copy never lands on an input (a department's corrected ``X_退回.xlsx`` among the inputs keeps
+    its name; the new mark-up gets （2）), and two inputs of one name get two copies.
+    """
+    checked = list(checked)
+    folder = Path(folder)
+    inputs = [Path(sub.path) for sub, _ in checked if sub is not None and sub.path]
+    names = Names(p.name for p in inputs if p.parent.resolve() == folder.resolve())
     out: list[Path] = []
-    used: set[str] = set()
     for sub, result in checked:
         shown = [f for f in result.findings if f.level in SHOWN]
         if sub is None or not shown:
             continue
-        target = Path(folder) / _unique(return_name(Path(sub.file).stem), used)
-        write_atomic(target, annotated(sub, shown), inputs=[sub.path or sub.file])
-        out.append(target)
-    return out
-
-
-def _unique(name: str, used: set[str]) -> str:
-    stem, n, out = name.removesuffix(".xlsx"), 1, name
-    while out in used:
-        n += 1
-        out = f"{stem}{n}.xlsx"
-    used.add(out)
+        target = folder / names.give(return_name(Path(sub.file).stem))
+        out.append(write_atomic(target, annotated(sub, shown), inputs=inputs))
     return out
 
 
@@ -62,17 +61,24 @@ def notes_of(findings: Iterable[Finding]) -> dict[tuple[str, str], list[Finding]
 
 
 def annotated(sub: Submission, findings: list[Finding], original: bytes | None = None) -> bytes:
-    """``original``: the file's bytes when they are not on disk (a member of a zip attachment)."""
+    """``original``: the file's bytes when they are not on disk (a member of a zip attachment).
+
+    When the department's own file cannot be marked up (openpyxl refuses its styles, it vanished),
+    the copy is the 校验结果 sheet alone: a return is never lost to one odd file.
+    """
     if not sub.broken_sheets:
         from ..workbook import build_workbook
 
         return build_workbook(sub.data, spec=sub.spec, annotations=notes_of(findings), written_by="annotate")
     source = Path(sub.path or sub.file)
-    if original is None:
-        original = source.read_bytes()
-    if original.startswith(b"PK") and source.suffix.lower() in (".xlsx", ".xlsm"):
-        return _marked_copy(original, findings)
-    return _findings_only(findings)
+    try:
+        if original is None:
+            original = read_regular(source, MAX_BYTES)
+        if original.startswith(b"PK") and source.suffix.lower() in (".xlsx", ".xlsm"):
+            return _marked_copy(original, findings)
+    except Exception:
+        pass
+    return findings_workbook(findings)
 
 
 def _marked_copy(original: bytes, findings: list[Finding]) -> bytes:
@@ -90,8 +96,15 @@ def _marked_copy(original: bytes, findings: list[Finding]) -> bytes:
         worst = "error" if any(f.level == "error" for f in found) else "warning"
         c.fill = PatternFill("solid", fgColor=fills[worst])
         c.comment = Comment("\n".join(f"{LEVEL_ZH[f.level]}：{f.message}" for f in found), "nianbao", 200, 400)
-    ws = wb.create_sheet(common().sheets["checks"], 0)
-    _list(ws.append, findings)
+    sheet = common().sheets["checks"]
+    if sheet in wb.sheetnames:  # a corrected 退回 copy returned again: its old list goes
+        del wb[sheet]
+    ws = wb.create_sheet(sheet, 0)
+    for r, row in enumerate(_rows(findings), start=1):
+        for c, v in enumerate(row, start=1):
+            cell = ws.cell(r, c)
+            cell.value = v
+            cell.data_type = "s"  # text is text: "=HYPERLINK(…)" in a file name stays a string
     ws.column_dimensions["D"].width = 100
     wb.active = 0
     buf = io.BytesIO()
@@ -99,22 +112,20 @@ def _marked_copy(original: bytes, findings: list[Finding]) -> bytes:
     return buf.getvalue()
 
 
-def _findings_only(findings: list[Finding]) -> bytes:
+def findings_workbook(findings: list[Finding]) -> bytes:
+    """A workbook holding only the 校验结果 sheet (when the department's own file cannot be marked up)."""
     import xlsxwriter
 
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, **TEXT_ONLY})
     ws = wb.add_worksheet(common().sheets["checks"])
-    rows: list[list[str]] = []
-    _list(rows.append, findings)
-    for r, row in enumerate(rows):
-        ws.write_row(r, 0, row)
+    for r, row in enumerate(_rows(findings)):
+        for c, v in enumerate(row):
+            ws.write_string(r, c, v)
     ws.set_column(3, 3, 100)
     wb.close()
     return buf.getvalue()
 
 
-def _list(append, findings: list[Finding]) -> None:  # type: ignore[no-untyped-def]
-    append(common().headers("checks"))
-    for f in findings:
-        append([LEVEL_ZH[f.level], f.sheet, f.cell, f.message])
+def _rows(findings: list[Finding]) -> list[list[str]]:
+    return [common().headers("checks"), *([LEVEL_ZH[f.level], f.sheet, f.cell, f.message] for f in findings)]

@@ -149,8 +149,9 @@ def value_rules(data: ReportData, spec: Spec, skip: set[str]) -> list[Finding]:
     """Type, sign and precision of every input value, from the field's definition."""
     out = []
     plain = spec.plain
+    maxima = spec.maxima
     for key, v in data.values.items():
-        if plain and type(v) is int and v >= 0:  # the common case: a count, nothing to check
+        if plain and type(v) is int and 0 <= v <= maxima.get(key, 0):  # the common case: a count, nothing to check
             continue
         f = spec.fields.get(key)
         if f is None or key in skip:
@@ -163,6 +164,8 @@ def value_rules(data: ReportData, spec: Spec, skip: set[str]) -> list[Finding]:
                 found.append(("VALUE_DECIMALS", {"decimals": f.decimals}))
         if not f.signed and f.min is not None and v < f.min:
             found.append(("VALUE_NEGATIVE" if f.min == 0 else "VALUE_BELOW_MIN", {"expected": f.min}))
+        if abs(v) > maxima[key]:
+            found.append(("VALUE_IMPLAUSIBLE", {"expected": maxima[key], "unit": f.unit}))
         for rule, extra in found:
             place = spec.layout.values[key]
             out.append(make(rule, sheet=place.sheet, cell=place.cell, key=key, label_path=f.label_path,

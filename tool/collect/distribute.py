@@ -8,21 +8,23 @@ year's figures go on a read-only 上年参考 sheet.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.files import safe_name, write_atomic
+from ..core.files import Names, safe_name, write_atomic
 from ..core.progress import SILENT, Progress
 from ..format import Spec, common, for_year, load
 from ..format.interchange import ReportData
+from .intake import Source
 from .roster import Matcher, Unit
 
 LOCKED_INFO = ("org", "unit_id", "year", "kind")
 
 
 def file_name(unit: Unit, year: int) -> str:
-    """<序号>_<单位名称>_<年度>年政府信息公开工作年度报告填报表.xlsx"""
-    return f"{unit.seq}_{safe_name(unit.name)}_{common().form_title('', year)}.xlsx"
+    """<序号>_<单位名称>_<年度>年政府信息公开工作年度报告填报表.xlsx (never a path: see safe_name)."""
+    return safe_name(f"{unit.seq}_{unit.name}_{common().form_title('', year)}") + ".xlsx"
 
 
 @dataclass
@@ -70,13 +72,14 @@ def distribute(units: list[Unit], year: int, outdir: Path, *, fmt: str | None = 
 
     spec = load(fmt) if fmt else for_year(year)
     paths = []
+    names = Names()
     progress.start(len(units), "生成填报表")
     for u in units:
         last = (last_year or {}).get(u.seq)
         data = unit_data(spec, u, year, last)
         blob = build_workbook(data, spec=spec, written_by="distribute", locked_info=LOCKED_INFO,
                               reference=last.data if last else None)
-        paths.append(write_atomic(outdir / file_name(u, year), blob))
+        paths.append(write_atomic(outdir / names.give(file_name(u, year)), blob))
         progress.step()
     progress.done()
     return paths
@@ -84,22 +87,27 @@ def distribute(units: list[Unit], year: int, outdir: Path, *, fmt: str | None = 
 
 def read_folder(folder: Path) -> list[tuple[str, ReportData, dict[str, str]]]:
     """(name, data, metadata) of every readable workbook below a folder (last year's)."""
-    from ..core.errors import NianbaoError, UsageError
-    from ..read import read_bytes
+    from ..core.errors import UsageError
+    from ..core.isolate import isolated_map
     from .intake import find_sources
 
     if not folder.is_dir():
         raise UsageError(f"找不到文件夹 {folder}")
-    out = []
-    for src in find_sources(folder):
-        if src.code:
-            continue
-        try:
-            sub = read_bytes(src.read(), src.name)
-        except NianbaoError:
-            continue
-        out.append((src.name, sub.data, sub.meta))
-    return out
+    sources = [s for s in find_sources(folder) if not s.code]
+    got = isolated_map(_read_last, sources, jobs=min(len(sources), os.cpu_count() or 1))
+    return [x for x in got if isinstance(x, tuple)]
+
+
+def _read_last(src: Source) -> tuple[str, ReportData, dict[str, str]] | None:
+    """One of last year's workbooks (runs in a worker process); None when it cannot be read."""
+    from ..core.errors import NianbaoError
+    from ..read import read_bytes
+
+    try:
+        sub = read_bytes(src.read(), src.name)
+    except NianbaoError:
+        return None
+    return src.name, sub.data, sub.meta
 
 
 @dataclass

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..core.files import safe_name
 from ..format import Number, common
+from ..workbook.book import TEXT_ONLY
 from ..workbook.sheetxml import splice_rows
 from .decide import Collection, Entry, UnitStatus
 
@@ -41,7 +42,7 @@ class _Book:
         import xlsxwriter
 
         self.buf = io.BytesIO()
-        self.wb = xlsxwriter.Workbook(self.buf, {"constant_memory": True})  # rows go to temp files, not memory
+        self.wb = xlsxwriter.Workbook(self.buf, {"constant_memory": True, **TEXT_ONLY})  # rows go to temp files, not memory
         shared = common()
         self.wb.set_properties({"title": shared.words["status_book_title"], "author": shared["product"]})
         self.head, self.total = header_formats(self.wb)

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ..core.errors import UsageError
+from ..core.errors import UnreadableError, UsageError
+from ..core.text import lookalike
 from ..format import common, norm
+from ..workbook.book import TEXT_ONLY
 
 NAME_SEPARATORS = ("、", ",", "，", ";", "；")
 _FIXED_TIME = datetime(2000, 1, 1)  # deterministic output
@@ -46,18 +49,41 @@ def label(key: str) -> str:
     return next(c["label"] for c in columns() if c["key"] == key)
 
 
+MAX_ROSTER_BYTES = 20 * 1024 * 1024
+MAX_CELL_CHARS = 200  # a unit's name, code or contact; more is not a roster
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def _cell_text(v: object) -> str:
     if isinstance(v, float) and v.is_integer():
         v = int(v)
-    return str(v).strip() if v is not None else ""
+    return _CONTROL.sub("", str(v)).strip() if v is not None else ""
+
+
+def _sheet_rows(job: tuple[bytes, str]) -> list[list[str]] | UnreadableError:
+    """The first sheet of a roster workbook as text (runs in a worker process)."""
+    from ..read.sniff import open_book
+
+    data, name = job
+    try:
+        book = open_book(data, name)
+        sheet = book.get_sheet_by_index(0).to_python(skip_empty_area=False, nrows=100_000)
+    except UnreadableError as e:
+        return e
+    return [[_cell_text(c) for c in r[:50]] for r in sheet]
 
 
 def _rows(path: Path) -> list[list[str]]:
     """All rows of the roster file as text (first sheet of a workbook, or a CSV)."""
-    if not path.exists():
-        raise UsageError(f"找不到单位名单文件 {path}")
+    from ..core.files import read_regular
+    from ..core.findings import failed_code
+    from ..core.isolate import Failed, run_isolated
+
+    try:
+        raw = read_regular(path, MAX_ROSTER_BYTES)
+    except UnreadableError as e:
+        raise UsageError(f"无法读取单位名单：{e.message}") from None
     if path.suffix.lower() in (".csv", ".txt"):
-        raw = path.read_bytes()
         for enc in ("utf-8-sig", "gb18030"):  # Excel on Chinese Windows saves CSV as GBK
             try:
                 text = raw.decode(enc)
@@ -66,15 +92,16 @@ def _rows(path: Path) -> list[list[str]]:
                 continue
         else:
             raise UsageError(f"单位名单 {path} 的编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV")
-        return [[c.strip() for c in r] for r in csv.reader(io.StringIO(text))]
-    from python_calamine import CalamineWorkbook
-
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
-        sheet = wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except Exception:  # calamine raises several types for bad files
-        raise UsageError(f"无法读取单位名单 {path}（文件已损坏或不是表格）。请用 Excel/WPS 另存为 .xlsx 或 .csv 后重试") from None
-    return [[_cell_text(c) for c in r] for r in sheet]
+        try:
+            return [[_cell_text(c) for c in r] for r in csv.reader(io.StringIO(text.replace("\0", "")))]
+        except csv.Error:
+            raise UsageError(f"单位名单 {path} 不是有效的 CSV 文件，请用 Excel/WPS 另存为 .xlsx 或 .csv 后重试") from None
+    got = run_isolated(_sheet_rows, (raw, str(path)))
+    if isinstance(got, Failed):
+        got = UnreadableError(failed_code(got)[0], file=str(path), **failed_code(got)[1])
+    if isinstance(got, UnreadableError):
+        raise UsageError(f"无法读取单位名单：{got.message}") from None
+    return got
 
 
 def read_roster(path: str | Path) -> list[Unit]:
@@ -127,16 +154,23 @@ def roster_problems(units: list[Unit]) -> list[str]:
             if v and v in seen:
                 out.append(f"第{u.row}行：{what}“{v}”与第{seen[v].row}行重复")
             seen.setdefault(v, u)
-    names: dict[str, tuple[Unit, str]] = {}
+    for u in units:
+        for c in columns():
+            v = getattr(u, c["key"])
+            longest = max((len(x) for x in v), default=0) if isinstance(v, tuple) else len(v)
+            if longest > MAX_CELL_CHARS:
+                out.append(f"第{u.row}行：{c['label']}过长（{longest} 字，最多 {MAX_CELL_CHARS} 字）")
+    names: dict[str, tuple[Unit, str, str]] = {}
     for u in units:
         for n, how in [(u.name, label("name")), *((f, label("former_names")) for f in u.former_names)]:
-            k = norm(n)
+            k = lookalike(n)
             if not k:
                 continue
             if k in names and names[k][0] is not u:
-                other, other_how = names[k]
-                out.append(f"第{u.row}行：{how}“{n}”与第{other.row}行的{other_how}相同，无法区分两个单位")
-            names.setdefault(k, (u, how))
+                other, other_how, other_name = names[k]
+                why = "相同" if norm(other_name) == norm(n) else f"“{other_name}”只有繁简字或看不见的字符之别"
+                out.append(f"第{u.row}行：{how}“{n}”与第{other.row}行的{other_how}{why}，无法区分两个单位")
+            names.setdefault(k, (u, how, n))
     return out
 
 
@@ -146,19 +180,19 @@ class Matcher:
     def __init__(self, units: list[Unit]):
         self.units = units
         self.by_id = {u.ident: u for u in units}
-        self.by_name = {norm(u.name): u for u in units}
+        self.by_name = {lookalike(u.name): u for u in units}
         for u in units:
             for f in u.former_names:
-                self.by_name.setdefault(norm(f), u)
+                self.by_name.setdefault(lookalike(f), u)
 
     def match(self, unit_id: str, org: str) -> tuple[Unit | None, str]:
         """(unit, how): how ∈ 单位代码 | 单位名称 | 曾用名 | ''."""
         if unit_id and unit_id in self.by_id:
             return self.by_id[unit_id], label("unit_id")
-        u = self.by_name.get(norm(org))
+        u = self.by_name.get(lookalike(org))
         if u is None:
             return None, ""
-        return u, label("name") if norm(u.name) == norm(org) else label("former_names")
+        return u, label("name") if lookalike(u.name) == lookalike(org) else label("former_names")
 
 
 def roster_csv(units: list[Unit]) -> bytes:
@@ -177,7 +211,7 @@ def roster_template() -> bytes:
     import xlsxwriter
 
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, **TEXT_ONLY})
     wb.set_properties({"created": _FIXED_TIME})
     ws = wb.add_worksheet(common()["roster"]["sheet"])
     head = wb.add_format({"bold": True, "font_name": "黑体", "bg_color": "#DDEBF7", "border": 1})

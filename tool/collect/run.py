@@ -8,13 +8,14 @@ findings.json and the manifest into OUTDIR.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from ..core.files import write_atomic
+from ..core.files import Names, write_atomic
+from ..core.isolate import Background, isolated_map
+from ..core.outset import folder_lock, stage, swap
 from ..core.progress import SILENT, Progress
 from ..format import common
-from .decide import Collection, decide, default_outdir, inspect_all
+from .decide import Collection, Entry, decide, default_outdir, inspect_all
 from .intake import find_sources
 from .output import consolidated_name, detail_writer, status_workbook, with_figures
 from .summary import findings_json, manifest, summary
@@ -58,45 +59,67 @@ def apply_last_year(coll: Collection, last_dir: Path) -> None:
 
 
 def write_outputs(coll: Collection, out: Path, *, returns: bool = True, parallel: bool = False) -> dict[str, Path]:
-    """Every output file; with ``parallel`` the status workbook is written in a second process."""
+    """Every output file, written as a set (``core.outset``): under the folder's lock, into a fresh
+    staging folder, then swapped in for the previous run's set. With ``parallel`` the status
+    workbook is written in a second process while the consolidated workbook is built."""
+    with folder_lock(out, "汇总"):
+        staged = stage(out)
+        written = _write_set(coll, staged, returns=returns, parallel=parallel)
+        swapped = swap(out, staged, last=common().outputs["manifest"])
+    return {k: out / p.name for k, p in written.items() if out / p.name in swapped}
+
+
+def _write_set(coll: Collection, out: Path, *, returns: bool, parallel: bool) -> dict[str, Path]:
     from ..workbook import build_workbook
 
     names = common().outputs
-    out.mkdir(parents=True, exist_ok=True)
-    pool = ProcessPoolExecutor(1) if parallel and coll.contributions else None
-    status = pool.submit(status_workbook, coll) if pool else None  # the two big files in parallel
+    status = Background(status_workbook, coll) if parallel and coll.contributions else None
     cons = None
     written: dict[str, Path] = {}
     if coll.contributions:
         blob = build_workbook(coll.consolidated(), written_by="collect", extra=detail_writer(coll))
         blob = with_figures(blob, coll, common().sheets["detail"], only_passing=True)
         cons = written["consolidated"] = write_atomic(out / consolidated_name(coll), blob)
-    written["status"] = write_atomic(out / names["status"], status.result() if status else status_workbook(coll))
-    if pool:
-        pool.shutdown()
+    sheet = status.result() if status else None
+    if not isinstance(sheet, bytes):  # the second process failed: write it here (and say why, if it fails too)
+        sheet = status_workbook(coll)
+    written["status"] = write_atomic(out / names["status"], sheet)
     back = write_returns(coll, out / names["returns"]) if returns else {}
     written["findings"] = write_atomic(out / names["findings"], findings_json(coll))
     written["manifest"] = write_atomic(out / names["manifest"], manifest(coll, cons, back))
     return written
 
 
-def write_returns(coll: Collection, folder: Path) -> dict[str, str]:
-    """An annotated copy for every unit whose winning submission has errors or warnings."""
-    from ..check.annotate import SHOWN, annotated, return_name
-    from ..core.errors import NianbaoError
+def _return_copy(job: tuple[Entry, list]) -> bytes:
+    """A unit's marked-up copy (runs in a worker process): its own workbook re-read and marked, or,
+    when that cannot be had (the file vanished, its styles defeat openpyxl), the findings alone."""
+    from ..check.annotate import annotated, findings_workbook
     from ..read import read_bytes
 
-    done: dict[str, str] = {}
+    e, shown = job
+    try:
+        blob = e.source.read()
+        return annotated(read_bytes(blob, e.name), shown, original=blob)
+    except Exception:
+        return findings_workbook(shown)
+
+
+def write_returns(coll: Collection, folder: Path) -> dict[str, str]:
+    """An annotated copy for every unit whose winning submission has errors or warnings."""
+    from ..check.annotate import SHOWN, return_name
+
+    jobs, targets = [], []
+    names = Names()
     for s in coll.units:
         e = s.entry
         shown = [f for f in e.result.findings if f.level in SHOWN] if e else []
-        if e is None or not shown:
-            continue
-        target = folder / return_name(f"{s.unit.seq}_{s.unit.name}")
-        blob = e.source.read()
-        try:
-            write_atomic(target, annotated(read_bytes(blob, e.name), shown, original=blob))
-        except NianbaoError:  # unreadable: the 催报 sheet and findings.json carry the reason
-            continue
-        done[s.unit.seq] = str(target.relative_to(folder.parent))
+        if e is None or not shown or not e.result.readable:
+            continue  # unreadable: the 催报 sheet and findings.json carry the reason
+        jobs.append((e, shown))
+        targets.append((s.unit.seq, folder / names.give(return_name(f"{s.unit.seq}_{s.unit.name}"))))
+    done: dict[str, str] = {}
+    for (seq, target), blob in zip(targets, isolated_map(_return_copy, jobs, jobs=os.cpu_count() or 1), strict=True):
+        if isinstance(blob, bytes):
+            write_atomic(target, blob)
+            done[seq] = str(target.relative_to(folder.parent))
     return done

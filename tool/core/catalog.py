@@ -105,6 +105,10 @@ _ENTRIES = [
     # -- reading: values ---------------------------------------------------------------------------
     Code("VALUE_NOT_NUMBER", "error", "不是数字",
          "{where}：“{actual}”不是数字；请填写数字（没有的填 0，或留空、填“—”“无”，均按 0 计）"),
+    Code("VALUE_TOO_LARGE", "error", "数字位数过多",
+         "{where}：“{actual}”位数太多，不是报告中可能出现的数字；请检查是否多打了数字"),
+    Code("VALUE_IMPLAUSIBLE", "error", "数字超出合理范围",
+         "{where}：{actual} 超出合理范围（不应超过 {expected}{unit}），请检查是否多打了数字或填错了单位"),
     Code("TOTAL_NOT_NUMBER", "error", "合计单元格不是数字",
          "{where}：合计单元格中是“{actual}”，不是数字。这是自动计算的合计单元格，可能被手工改写；请恢复公式，或清空该单元格"),
     Code("VALUE_BLANK", "info", "空白按 0 计", "{sheet}：{count} 个单元格为空白或填了“—”“无”等，均按 0 计"),

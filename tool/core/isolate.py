@@ -194,3 +194,32 @@ def run_isolated(fn: Callable[[Any], Any], item: Any, *, time_limit: float = TIM
                  memory: int = MEMORY_LIMIT) -> Any:
     """One item in one worker process: ``fn(item)`` or a ``Failed``."""
     return next(isolated_map(fn, [item], time_limit=time_limit, memory=memory))
+
+
+class Background:
+    """One item started in a worker process now, its result collected later (``result``)."""
+
+    def __init__(self, fn: Callable[[Any], Any], item: Any, *, time_limit: float = 10 * TIME_LIMIT,
+                 memory: int = MEMORY_LIMIT):
+        self.time_limit = time_limit
+        self.slot = _Slot(_context(), fn, memory)
+        self.slot.give(0, item)
+
+    def result(self) -> Any:
+        """What ``fn(item)`` returned, or a ``Failed``."""
+        s = self.slot
+        assert s.conn is not None
+        try:
+            left = self.time_limit - (time.monotonic() - s.started)
+            ready = wait([s.conn, s.proc.sentinel], timeout=max(left, 0))
+            if s.conn in ready:
+                kind, value = s.conn.recv()
+                return value if kind == "ok" else Failed("error", value)
+            if ready:
+                s.proc.join()
+                return Failed("crash", _exit_detail(s.proc))
+            return Failed("timeout", f"{self.time_limit:.0f}")
+        except (EOFError, OSError):
+            return Failed("crash", _exit_detail(s.proc))
+        finally:
+            s.stop()

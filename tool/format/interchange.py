@@ -9,14 +9,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
-from ..core.errors import UsageError
+from ..core.errors import UnreadableError, UsageError
+from ..core.files import read_regular
 from .model import Field, Number
 from .registry import for_year, latest, load, versions
 from .spec import Spec
 
+MAX_DATA_BYTES = 5 * 1024 * 1024  # a report's data is a few KB
 INFO_KEYS = ("kind", "unit_id", "title", "contact", "phone", "sign_date", "url")
 TOP_KEYS = ("format", "year", "org", "info", "values", "text")
 
@@ -63,10 +64,12 @@ def _json_number(v: Number) -> int | float:
     return v
 
 
-def coerce(f: Field, raw: Any) -> Number:
+def coerce(f: Field, raw: Any, maximum: Number | None = None) -> Number:
     """A JSON number for a field, or ValueError with a Chinese reason."""
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
         raise ValueError("应为数字")
+    if (isinstance(raw, int) and not -(10**15) < raw < 10**15) or (isinstance(raw, str) and len(raw) > 40):
+        raise ValueError("位数太多，不是报告中可能出现的数字")
     try:
         d = Decimal(str(raw).strip())
     except InvalidOperation:
@@ -83,6 +86,8 @@ def coerce(f: Field, raw: Any) -> Number:
         n = d
     if not f.signed and n < 0:
         raise ValueError("不能为负数")
+    if maximum is not None and abs(n) > maximum:
+        raise ValueError(f"超出合理范围（不应超过 {maximum}{f.unit}）")
     return n
 
 
@@ -142,7 +147,7 @@ def _values(spec: Spec, d: Any, errs: list[str]) -> tuple[dict[str, Number], dic
             errs.append(f"values 中有未知的字段“{k}”（{spec.id} 格式；用 nianbao fields 查看全部字段）")
             continue
         try:
-            n = coerce(f, raw)
+            n = coerce(f, raw, spec.maxima[k])
         except ValueError as e:
             errs.append(f"values.{k}（{' › '.join(f.label_path)}）{e}，实际为 {raw!r}")
             continue
@@ -155,13 +160,19 @@ def load_data(path: str | None, fmt: str | None = None, year: int | None = None,
     """ReportData from a --data JSON file (validated), with --format/--year/--org applied on top."""
     if path:
         try:
-            obj = json.loads(Path(path).read_text("utf-8"))
-        except FileNotFoundError:
-            raise UsageError(f"找不到数据文件 {path}") from None
+            obj = json.loads(read_regular(path, MAX_DATA_BYTES).decode("utf-8"))
+        except UnreadableError as e:
+            if e.code == "FILE_NOT_FOUND":
+                raise UsageError(f"找不到数据文件 {path}") from None
+            raise UsageError(f"数据文件无法读取：{e.message}") from None
         except UnicodeDecodeError:
             raise UsageError(f"数据文件 {path} 不是 UTF-8 编码，请另存为 UTF-8 后重试") from None
         except json.JSONDecodeError as e:
             raise UsageError(f"数据文件 {path} 不是有效的 JSON：第{e.lineno}行第{e.colno}列附近有格式错误") from None
+        except RecursionError:
+            raise UsageError(f"数据文件 {path} 嵌套层数过多，不是本系统的数据格式") from None
+        except ValueError:  # e.g. an integer of thousands of digits
+            raise UsageError(f"数据文件 {path} 中有位数过多的数字，不是本系统的数据格式") from None
         data = from_json(obj, source=f"数据文件 {path}")
         if fmt and fmt != data.format:
             raise UsageError(f"数据文件 {path} 是 {data.format} 格式，与 --format {fmt} 不一致")

@@ -110,6 +110,13 @@ class Spec:
         return tuple((i, self.depends_on(i)) for i in self.instances if i.kind != "total")
 
     @cached_property
+    def maxima(self) -> dict[str, Number]:
+        """The largest plausible value of each field, by its unit (common.json ``plausible_max``): a
+        unit with more applications than that has a typo, and no writer is ever fed an absurd number."""
+        by_unit = self.common["plausible_max"]
+        return {k: by_unit.get(f.unit, max(by_unit.values())) for k, f in self.fields.items()}
+
+    @cached_property
     def plain(self) -> bool:
         """No field has a floor above 0: a non-negative int needs no further check."""
         return not any(f.min for f in self.fields.values())

@@ -23,7 +23,7 @@ from ..format.interchange import ReportData
 from ..format.layout import a1
 from ..format.structure import Structure
 from .sniff import MAX_BYTES, open_book
-from .values import cell_text, parse_date, parse_number, parse_year
+from .values import brief, cell_text, parse_date, parse_number, parse_year
 
 
 @dataclass
@@ -260,12 +260,12 @@ def _read_values(book: _Book, exp: Structure, sub: Submission) -> None:
                 else:
                     sub.data.values[key] = n
                 continue
-            if kind == "bad":
-                sub.raw[key] = raw
+            if kind in ("bad", "huge"):
+                sub.raw[key] = brief(raw)
                 sub.bad.add(key)
-                sub.findings.append(make("TOTAL_NOT_NUMBER" if f.computed else "VALUE_NOT_NUMBER", sheet=sheet,
-                                         cell=a1(r + 1, c + 1), key=key, label_path=f.label_path,
-                                         actual=cell_text(raw), where=spec.where(key)))
+                code = "VALUE_TOO_LARGE" if kind == "huge" else "TOTAL_NOT_NUMBER" if f.computed else "VALUE_NOT_NUMBER"
+                sub.findings.append(make(code, sheet=sheet, cell=a1(r + 1, c + 1), key=key, label_path=f.label_path,
+                                         actual=brief(cell_text(raw)), where=spec.where(key)))
             elif not f.computed:
                 blanks.append(a1(r + 1, c + 1))
                 if kind == "token":

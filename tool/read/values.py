@@ -28,29 +28,33 @@ def _tokens() -> tuple[frozenset[str], tuple[str, ...]]:
     return blanks, suffixes
 
 
-_INF = float("inf")
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
 
 
+MAX_ABS = 1e15  # beyond what a spreadsheet holds exactly; no count or amount of a report is near it
+MAX_TEXT = 40  # characters of a number typed as text
+
+
 def parse_number(raw: Any) -> tuple[str, Number | None]:
-    """Classify a value cell: ("number", n), ("blank", None), ("token", None) or ("bad", None).
+    """Classify a value cell: ("number", n), ("blank", None), ("token", None), ("bad", None) or
+    ("huge", None) for a number no report can hold (1e308, 5,000 digits): it is never read as one.
 
     Accepts numbers, numbers stored as text, full-width digits, thousands separators, a
     trailing unit (件/项/元 …) and spaces; blank tokens (—, -, /, 无 …) count as 0.
     """
-    if type(raw) is float and raw == raw and raw not in (_INF, -_INF):  # the hot path: calamine's numbers
+    if type(raw) is float and -MAX_ABS < raw < MAX_ABS:  # the hot path: calamine's numbers (NaN fails too)
         return "number", int(raw) if raw.is_integer() else Decimal(repr(raw))
     if raw is None or raw == "":
         return "blank", None
     if isinstance(raw, bool) or isinstance(raw, (date, datetime)):
         return "bad", None
     if isinstance(raw, int):
-        return "number", raw
+        return ("number", raw) if -MAX_ABS < raw < MAX_ABS else ("huge", None)
     if isinstance(raw, float):
-        if raw != raw or raw in (float("inf"), float("-inf")):
-            return "bad", None
-        return "number", int(raw) if raw.is_integer() else Decimal(repr(raw))
+        return "huge" if raw == raw else "bad", None
     text = norm(raw).replace("−", "-")
+    if len(text) > MAX_TEXT:
+        return ("huge" if re.fullmatch(r"[+-]?[\d,.]+(e\d+)?", text, re.IGNORECASE) else "bad"), None
     blanks, suffixes = _tokens()
     if not text:
         return "blank", None
@@ -70,6 +74,8 @@ def parse_number(raw: Any) -> tuple[str, Number | None]:
         d = Decimal(text)
     except InvalidOperation:  # pragma: no cover - the pattern above admits only decimals
         return "bad", None
+    if not -MAX_ABS < d < MAX_ABS:
+        return "huge", None
     return "number", int(d) if d == d.to_integral_value() else d
 
 
@@ -103,3 +109,10 @@ def cell_text(raw: Any) -> str:
     if isinstance(raw, (datetime, date)):
         return parse_date(raw)
     return shown(raw).strip() if raw not in (None, "") else ""
+
+
+def brief(value: Any, limit: int = 40) -> Any:
+    """A value as a message quotes it: text cut to ``limit`` characters (a 200 KB cell is not repeated)."""
+    if isinstance(value, str) and len(value) > limit:
+        return value[:limit] + f"…（共 {len(value)} 字）"
+    return value

@@ -113,6 +113,9 @@ def lint_template(sources: dict[str, str], spec: Spec, env: jinja2.Environment) 
         assigned |= {"loop", *env.globals}
         for node, outermost in _walk(ast):
             at = _Where(src, node.lineno, part)
+            if isinstance(node, (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+                problems.append(f"{at}：模板中不能引用其他文件（include、import、extends）")
+                continue
             if isinstance(node, nodes.Getattr) and node.attr.startswith("_"):
                 problems.append(f"{at}：不允许访问内部属性“{node.attr}”")
                 continue

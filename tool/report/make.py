@@ -31,7 +31,7 @@ def make_report(file: str, *, output: str | None = None, template: str | None = 
                 force: bool = False) -> Made:
     """Check ``file``; when it passes (or ``force``: as a draft) render the report, and the PDF."""
     from ..check import check_files
-    from .render import Renderer, default_output_name
+    from .render import Renderer, default_output_name, render_isolated
 
     if pdf:
         from .office import find_soffice
@@ -42,10 +42,10 @@ def make_report(file: str, *, output: str | None = None, template: str | None = 
         return Made(result)
     data = sub.data
     out = Path(output) if output else output_dir() / default_output_name(data)
-    renderer = Renderer(template, data.format)
+    draft = not result.ok
+    doc = render_isolated(template, data, draft) if template else Renderer(None, data.format).render(data, draft)
     inputs = [file, *([template] if template else [])]
-    made = Made(result, write_atomic(out, renderer.render(data, draft=not result.ok), inputs=inputs),
-                draft=not result.ok)
+    made = Made(result, write_atomic(out, doc, inputs=inputs), draft=draft)
     if pdf:
         from .office import convert
 

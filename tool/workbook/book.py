@@ -27,6 +27,9 @@ LINE_PT = 17  # row height per wrapped line at BODY_SIZE
 WRITERS = ("template", "distribute", "collect", "annotate")
 INPUT_BG, LOCKED_BG, HEAD_BG = "#FFF8DC", "#EDEDED", "#DDE6F0"
 FILL = {"error": "#FFC7CE", "warning": "#FFEB9C"}
+# Every workbook we write: a string from a submission, a file name or the roster stays a string
+# (xlsxwriter would otherwise turn "=HYPERLINK(…)" into a live formula and "http://…" into a link).
+TEXT_ONLY = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 _BASE: dict[str, Any] = {"font_name": BODY_FONT, "font_size": BODY_SIZE, "valign": "vcenter"}
 _ROLES: dict[str, dict[str, Any]] = {

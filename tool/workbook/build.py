@@ -17,7 +17,7 @@ from ..core.files import output_dir, safe_name, write_atomic
 from ..core.findings import Finding
 from ..format import Spec, load, versions
 from ..format.interchange import ReportData
-from .book import FIXED_TIME, WRITERS, Book
+from .book import FIXED_TIME, TEXT_ONLY, WRITERS, Book
 from .sheets import checks_sheet, guide_sheet, info_sheet, meta_sheet, reference_refs, reference_sheet, text_sheet
 from .tables import table_sheet
 
@@ -41,7 +41,7 @@ def build_workbook(data: ReportData, *, spec: Spec | None = None,
         raise ValueError(written_by)
     spec = spec or load(data.format)
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, **TEXT_ONLY})
     wb.set_properties({"title": spec.common["report_doc"] + "填报表", "author": spec.common["product"],
                        "created": FIXED_TIME})
     bk = Book(wb, spec, spec.layout, annotations or {})
