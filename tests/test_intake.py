@@ -47,3 +47,44 @@ def test_skip_folder(tmp_path):
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "x.xlsx").write_bytes(b"x")
     assert list(intake.find_sources(tmp_path, skip=[tmp_path / "out"])) == []
+
+
+def test_duplicate_member_names_are_two_sources(tmp_path):
+    p = tmp_path / "z.zip"
+    with zipfile.ZipFile(p, "w") as zf:
+        zf.writestr("财政局.xlsx", b"first")
+        with __import__("warnings").catch_warnings():
+            __import__("warnings").simplefilter("ignore")  # zipfile warns about the duplicate name
+            zf.writestr("财政局.xlsx", b"second")
+    got = list(intake.find_sources(tmp_path))
+    assert [s.name for s in got] == ["z.zip › 财政局.xlsx", "z.zip › 财政局.xlsx（同名第2个）"]
+    assert [s.read() for s in got] == [b"first", b"second"]
+
+
+def test_utf8_names_without_the_flag_and_invalid_dates(tmp_path):
+    from hostile import patch_headers
+
+    p = tmp_path / "z.zip"
+    with zipfile.ZipFile(p, "w") as zf:
+        zf.writestr("教育局.xlsx", b"q")
+    raw = p.read_bytes()
+    # clear the UTF-8 flag (bit 11) in both headers; the bytes stay UTF-8, as Mac and Linux tools write
+    raw = raw.replace(b"PK\x03\x04\x14\x00\x00\x08", b"PK\x03\x04\x14\x00\x00\x00")
+    raw = raw.replace(b"PK\x01\x02\x14\x03\x14\x00\x00\x08", b"PK\x01\x02\x14\x03\x14\x00\x00\x00")
+    p.write_bytes(patch_headers(raw, "教育局.xlsx", date=0, time=0))
+    [s] = list(intake.find_sources(tmp_path))
+    assert s.name == "z.zip › 教育局.xlsx" and s.mtime == 0.0 and s.read() == b"q"
+
+
+def test_a_workbook_dated_2099_does_not_win_for_ever():
+    import io
+    import time
+
+    def stamped(when: str) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as zf:
+            zf.writestr("docProps/core.xml", f"<cp><dcterms:modified xsi:type='x'>{when}</dcterms:modified></cp>")
+        return out.getvalue()
+
+    assert intake.doc_modified(stamped("2024-12-01T08:00:00Z")) == "2024-12-01T08:00:00Z"
+    assert intake.doc_modified(stamped("2099-01-01T00:00:00Z"), now=time.time()) == ""

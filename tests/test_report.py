@@ -238,3 +238,61 @@ def test_cli_docx_template_export_and_use(workdir):
     res = CliRunner().invoke(cli, ["report", "ok.xlsx", "--template", "my.docx", "-o", "r.docx"])
     assert res.exit_code == 0, res.output
     assert re.search("161804.8元", "".join(_texts(Path("r.docx").read_bytes())))
+
+
+# -- hostile templates (issue 10) ---------------------------------------------------------------
+
+@pytest.mark.parametrize(("payload", "word"), [
+    ("{% include 'x.xml' %}", "不能引用其他文件"),
+    ("{% import 'x.xml' as x %}", "不能引用其他文件"),
+    ("{{ range(10**9)|list }}", "循环次数过多"),
+    ("{{ 9**(9**9) }}", "不允许的操作"),
+    ("{{ 'x' * 1000000000 }}", "不允许的操作"),
+])
+def test_hostile_tags_are_refused_in_chinese(sample, payload, word):
+    from tool.report.render import render_isolated
+
+    with pytest.raises(TemplateError, match=word):
+        render_isolated(_template_with(payload), sample, time_limit=20)
+
+
+def test_a_template_that_loops_for_ever_is_stopped(sample):
+    from tool.report.render import render_isolated
+
+    loop = "{% for a in range(100000) %}{% for b in range(100000) %}{{ a }}{% endfor %}{% endfor %}"
+    with pytest.raises(TemplateError, match=r"超过 2 秒仍未完成|内存或计算过多|嵌套或数据过大"):
+        render_isolated(_template_with(loop), sample, time_limit=2)
+
+
+def test_template_parts_missing_or_in_utf16(sample):
+    import io
+    import zipfile
+
+    blob = default_template("2019")
+    src = zipfile.ZipFile(io.BytesIO(blob))
+    heads = [n for n in src.namelist() if n.startswith("word/header")]
+
+    def without(names, recode=()):
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as z:
+            for i in src.infolist():
+                data = src.read(i.filename)
+                if i.filename in names:
+                    continue
+                if i.filename in recode:
+                    data = data.decode("utf-8").encode("utf-16")
+                z.writestr(i.filename, data)
+        return out.getvalue()
+
+    assert Renderer(without(heads), "2019").render(sample)  # a header the rels name but the zip lacks
+    with pytest.raises(TemplateError, match="不是 UTF-8"):
+        Renderer(without((), recode=("word/document.xml",)), "2019")
+
+
+def test_a_template_inflating_to_gigabytes_is_refused():
+    from hostile import lying_member
+
+    bomb = lying_member(default_template("2019"), 300 << 20, None, member="word/media/big.bin")
+    assert len(bomb) < 2 * 1024 * 1024
+    with pytest.raises(TemplateError, match="异常巨大"):
+        Renderer(bomb, "2019")

@@ -70,3 +70,37 @@ def test_roster_csv_round_trips(tmp_path):
     got = roster.read_roster(p)
     assert [(u.seq, u.name, u.unit_id, u.former_names, u.contact, u.phone, u.email) for u in got] == \
         [(u.seq, u.name, u.unit_id, u.former_names, u.contact, u.phone, u.email) for u in units]
+
+
+def test_control_characters_and_overlong_cells(tmp_path):
+    p = _csv(tmp_path, "1,市财\x00政局,,,,,\n2,市" + "规" * 300 + "局,,,,,\n")
+    with pytest.raises(UsageError) as e:
+        roster.read_roster(p)
+    assert "第3行：单位名称过长（302 字" in e.value.message
+    p = _csv(tmp_path, "1,市财\x00政局,,,,,\n")
+    assert roster.read_roster(p)[0].name == "市财政局"
+
+
+def test_look_alike_names_are_flagged(tmp_path):
+    with pytest.raises(UsageError) as e:
+        roster.read_roster(_csv(tmp_path, "1,市财政局,,,,,\n2,市財政局,,,,,\n3,市\u200b财政局,,,,,\n"))
+    msg = e.value.message
+    assert "第3行：单位名称“市財政局”与第2行的单位名称“市财政局”只有繁简字或看不见的字符之别" in msg
+    assert "第4行" in msg
+
+
+def test_a_traditional_name_matches_its_unit(tmp_path):
+    units = roster.read_roster(_csv(tmp_path, "1,市财政局,,,,,\n"))
+    unit, how = roster.Matcher(units).match("", "市財政局")
+    assert unit is units[0] and how == "单位名称"
+
+
+def test_roster_workbook_with_a_far_stray_cell(tmp_path):
+    from hostile import stray_cell
+
+    p = tmp_path / "名单.xlsx"
+    p.write_bytes(roster.roster_template())
+    p.write_bytes(stray_cell(p.read_bytes(), sheet="xl/worksheets/sheet1.xml"))
+    with pytest.raises(UsageError) as e:
+        roster.read_roster(p)
+    assert "XFD1048576" in e.value.message

@@ -147,11 +147,14 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, inputs: Iterable[
     OutputError with the reason in Chinese when the system refuses.
     """
     target = Path(path)
-    for i in inputs:
-        if Path(i).exists() and target.exists() and os.path.samefile(i, target):
-            raise UsageError(f"输出文件 {target} 与输入文件相同；输入文件不会被覆盖，请用 -o 指定其他文件名")
-    if target.is_dir():
-        raise OutputError(f"无法写入 {target}：这里已有一个同名的文件夹，请改名或换一个位置")
+    try:
+        for i in inputs:
+            if Path(i).exists() and target.exists() and os.path.samefile(i, target):
+                raise UsageError(f"输出文件 {target} 与输入文件相同；输入文件不会被覆盖，请用 -o 指定其他文件名")
+        if target.is_dir():
+            raise OutputError(f"无法写入 {target}：这里已有一个同名的文件夹，请改名或换一个位置")
+    except OSError as e:
+        raise _refuse(target, e) from None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".nianbao-", suffix=".tmp", dir=target.parent)

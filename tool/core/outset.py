@@ -97,6 +97,10 @@ def swap(folder: Path, staged: Path, last: str) -> list[Path]:
     """Replace the previous set in ``folder`` with everything in ``staged``; ``last`` (the manifest)
     moves in last, so a reader that trusts it never sees a half-replaced set."""
     new = sorted((p.name for p in staged.iterdir()), key=lambda n: n == last)
+    ours = set(members(folder))
+    for name in new:  # a folder of the user's where one of our files goes is theirs, not ours to replace
+        if (folder / name).is_dir() and not (staged / name).is_dir() and name not in ours:
+            raise OutputError(f"无法写入 {folder / name}：这里已有一个同名的文件夹，请改名或换一个输出文件夹")
     aside = folder / f"{OLD_PREFIX}{os.getpid()}"
     try:
         aside.mkdir(exist_ok=True)

@@ -243,16 +243,17 @@ def _render_job(job: tuple[bytes, str, ReportData, bool]) -> bytes | TemplateErr
         return e
 
 
-def render_isolated(template: str | Path, data: ReportData, draft: bool = False) -> bytes:
+def render_isolated(template: str | Path | bytes, data: ReportData, draft: bool = False, *,
+                    time_limit: float = RENDER_SECONDS) -> bytes:
     """A custom template's report, rendered in a worker process under a time and memory limit: a
     template that loops for ever or grows without end is refused, not waited for."""
     from ..core.isolate import Failed, run_isolated
 
     renderer = Renderer(template, data.format)  # read, checked and linted here: its errors are exit 2
     job = (renderer.template, renderer.source, data, draft)
-    got = run_isolated(_render_job, job, time_limit=RENDER_SECONDS)
+    got = run_isolated(_render_job, job, time_limit=time_limit)
     if isinstance(got, Failed):
-        why = f"超过 {RENDER_SECONDS:.0f} 秒仍未完成" if got.why == "timeout" else "所需内存或计算过多"
+        why = f"超过 {time_limit:.0f} 秒仍未完成" if got.why == "timeout" else "所需内存或计算过多"
         raise TemplateError(f"模板 {renderer.source} 无法生成报告：{why}，可能有过多的循环")
     if isinstance(got, TemplateError):
         raise got
