@@ -23,7 +23,7 @@ from pathlib import Path
 from ..core.catalog import render_code
 from ..core.errors import UnreadableError
 from ..core.files import display_name, read_regular
-from ..core.zipsafe import MAX_RATIO, Budget, member_time, open_zip, read_member
+from ..core.zipsafe import MAX_RATIO, Container, member_time, open_zip
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".et")
 ARCHIVE_ASK_UNPACK = (".rar", ".7z", ".tar", ".gz")
@@ -56,19 +56,18 @@ class Source:
         """The workbook's bytes, read within limits; UnreadableError saying why not."""
         if not self.member:
             return read_regular(self.path, MAX_FILE_BYTES, self.name)
-        zf = open_zip(read_regular(self.path, MAX_ZIP_BYTES, self.name), self.name, "ZIP_CORRUPT")
-        blob = read_member(zf, _info(zf, self), self.name, Budget(MAX_ZIP_TOTAL), cap=MAX_FILE_BYTES)
+        box = open_zip(read_regular(self.path, MAX_ZIP_BYTES, self.name), self.name, "ZIP_CORRUPT")
+        blob = box.read(_info(box, self.index), cap=MAX_ZIP_BYTES if self.inner >= 0 else MAX_FILE_BYTES)
         if self.inner < 0:
             return blob
         inner = open_zip(blob, self.name, "ZIP_CORRUPT")
-        return read_member(inner, inner.infolist()[self.inner], self.name, Budget(MAX_ZIP_TOTAL), cap=MAX_FILE_BYTES)
+        return inner.read(_info(inner, self.inner), cap=MAX_FILE_BYTES)
 
 
-def _info(zf: zipfile.ZipFile, src: Source) -> zipfile.ZipInfo:
-    infos = zf.infolist()
-    if 0 <= src.index < len(infos):
-        return infos[src.index]
-    raise UnreadableError("ZIP_CORRUPT", file=src.name)
+def _info(box: Container, index: int) -> zipfile.ZipInfo:
+    if 0 <= index < len(box.infos):
+        return box.infos[index]
+    raise UnreadableError("ZIP_CORRUPT", file=box.name)
 
 
 def sha256(data: bytes) -> str:
@@ -83,9 +82,8 @@ def doc_modified(blob: bytes, now: float | None = None) -> str:
     dated 2099 to win every comparison) is not believed.
     """
     try:
-        zf = open_zip(blob, "")
-        info = zf.getinfo("docProps/core.xml")
-        xml = read_member(zf, info, "", Budget(1 << 20), cap=1 << 20)[:8192].decode("utf-8", "replace")
+        box = open_zip(blob, "")
+        xml = box.read(box.getinfo("docProps/core.xml"), cap=1 << 20)[:8192].decode("utf-8", "replace")
     except (UnreadableError, KeyError):
         return ""
     m = re.search(r"<dcterms:modified[^>]*>([^<]+)<", xml)
@@ -116,9 +114,9 @@ def decode_member(info: zipfile.ZipInfo) -> str:
     return info.filename
 
 
-def _members(zf: zipfile.ZipFile, shown: str, path: str, outer: int = -1) -> Iterator[Source]:
+def _members(box: Container, shown: str, path: str, outer: int = -1) -> Iterator[Source]:
     """The workbooks of one zip (``outer`` ≥ 0: a zip inside a zip, at that position)."""
-    infos = zf.infolist()
+    infos = box.infos
     seen: dict[str, int] = {}
     for i, info in enumerate(infos):
         if info.is_dir():
@@ -142,15 +140,15 @@ def _members(zf: zipfile.ZipFile, shown: str, path: str, outer: int = -1) -> Ite
         elif declared_bomb:  # honest about it: refused before inflating anything
             yield Source(label, path, code="ZIP_MEMBER_BOMB", **common)
         elif low.endswith(".zip"):
-            yield from (_nested(zf, info, label, path, i) if outer < 0 else
+            yield from (_nested(box, info, label, path, i) if outer < 0 else
                         [Source(label, path, code="ZIP_NESTED_TOO_DEEP", **common)])
         else:
             yield Source(label, path, **common)
 
 
-def _nested(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str, path: str, index: int) -> Iterator[Source]:
+def _nested(box: Container, info: zipfile.ZipInfo, shown: str, path: str, index: int) -> Iterator[Source]:
     try:
-        inner = open_zip(read_member(zf, info, shown, Budget(MAX_ZIP_TOTAL), cap=MAX_ZIP_BYTES), shown, "ZIP_CORRUPT")
+        inner = open_zip(box.read(info, cap=MAX_ZIP_BYTES), shown, "ZIP_CORRUPT")
     except UnreadableError as e:
         yield Source(shown, path, info.filename, info.file_size, member_time(info), e.code,
                      tuple(e.params.items()) if e.code != "ZIP_CORRUPT" else (), index)
@@ -160,16 +158,16 @@ def _nested(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str, path: str, i
 
 def zip_members(path: Path, shown: str) -> Iterator[Source]:
     try:
-        zf = open_zip(read_regular(path, MAX_ZIP_BYTES, shown), shown, "ZIP_CORRUPT")
+        box = open_zip(read_regular(path, MAX_ZIP_BYTES, shown), shown, "ZIP_CORRUPT")
     except UnreadableError as e:
         yield Source(shown, str(path), code=e.code, params=tuple((k, v) for k, v in e.params.items() if k != "file"))
         return
-    infos = zf.infolist()
+    infos = box.infos
     total = sum(i.file_size for i in infos)
     if len(infos) > MAX_MEMBERS or total > MAX_ZIP_TOTAL:
         yield Source(shown, str(path), code="ZIP_TOO_LARGE", params=(("count", len(infos)), ("size_mb", total // 2**20)))
         return
-    yield from _members(zf, shown, str(path))
+    yield from _members(box, shown, str(path))
 
 
 def _file(p: Path, shown: str) -> Iterator[Source]:

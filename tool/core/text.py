@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import cache
 from typing import Any
+
+# Unicode "format" characters people cannot see: soft hyphen, zero-width space/joiners, bidi marks, BOM …
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
 
 
 def norm(text: Any) -> str:
@@ -13,8 +17,7 @@ def norm(text: Any) -> str:
 
     Web copies, typing and text extraction differ in these (（一） vs (一), “商业 企业”).
     """
-    return "".join(ch for ch in unicodedata.normalize("NFKC", str(text))
-                   if not ch.isspace() and unicodedata.category(ch) != "Cf")
+    return _INVISIBLE.sub("", "".join(unicodedata.normalize("NFKC", str(text)).split()))
 
 
 @cache

@@ -20,7 +20,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from ..core.errors import TemplateError, UnreadableError, UsageError
 from ..core.files import read_regular, safe_name, write_atomic
-from ..core.zipsafe import members, open_zip
+from ..core.zipsafe import open_zip, verify
 from ..format import Spec, load
 from ..format.interchange import ReportData
 from .context import build_context
@@ -149,9 +149,9 @@ class Renderer:
 
     def _read_zip(self, blob: bytes) -> tuple[list[zipfile.ZipInfo], dict[str, bytes]]:
         try:
-            z = open_zip(blob, self.source)
-            infos = [i for i in z.infolist() if not i.is_dir()]
-            parts = dict((i.filename, b) for i, b in members(z, self.source, wanted=infos))
+            box = open_zip(blob, self.source)
+            infos = [i for i in box.infos if not i.is_dir()]
+            parts = verify(box)
         except UnreadableError as e:
             if e.code in ("FILE_ZIP_BOMB", "FILE_TOO_MANY_PARTS"):
                 raise TemplateError(f"模板 {self.source} 解压后异常巨大或部件过多，不像是 Word 文档，已拒绝使用") from None
