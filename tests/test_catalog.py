@@ -19,7 +19,8 @@ from tool.format import load, versions
 
 TOOL = Path(__file__).resolve().parents[1] / "tool"
 CODE = re.compile(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)+")
-NOT_CODES = {"NIANBAO_FORMATS", "FIXED_ZIP_TIME", "O_BINARY", "O_NONBLOCK"}  # os attribute names
+NOT_CODES = {"NIANBAO_FORMATS", "FIXED_ZIP_TIME", "O_BINARY", "O_NONBLOCK",  # os attribute names
+             "WAYLAND_DISPLAY"}  # an environment variable
 
 
 def _literals() -> dict[str, list[str]]:

@@ -6,12 +6,17 @@ from click.testing import CliRunner
 from tool.cli import cli
 
 
-@pytest.mark.parametrize("name", sorted(cli.commands))
+COMMANDS = sorted([[n] for n in cli.commands] +
+                  [[n, sub] for n, c in cli.commands.items() for sub in getattr(c, "commands", {})])
+
+
+@pytest.mark.parametrize("name", COMMANDS, ids=" ".join)
 def test_every_command_has_help_with_an_example(name):
-    res = CliRunner().invoke(cli, [name, "--help"])
+    res = CliRunner().invoke(cli, [*name, "--help"])
     assert res.exit_code == 0
     assert "示例" in res.output, name
     assert "用法" in res.output and "Usage" not in res.output and "Options" not in res.output
+    assert "COMMAND" not in res.output and "TEXT" not in res.output.split("选项")[0]
 
 
 def test_usage_errors_are_chinese():

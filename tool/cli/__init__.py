@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from . import checking, forms, reporting
+from . import checking, forms, reporting, workspace
 from .base import CONTEXT, Group
 
 
@@ -23,13 +23,14 @@ def cli(debug: bool) -> None:
       nianbao template --year 2024 --org 某某局 -o 填报表.xlsx   生成填报表
       nianbao check 填报表.xlsx                                 校验填好的表
       nianbao report 填报表.xlsx                                生成年度报告（docx）
+      nianbao serve 工作台                                      网上报送工作台（先 workspace init）
       nianbao demo                                              用示例数据演示全过程
     """
 
 
-for _cmd in (*forms.COMMANDS, *checking.COMMANDS, *reporting.COMMANDS):
+for _cmd in (*forms.COMMANDS, *checking.COMMANDS, *reporting.COMMANDS, *workspace.COMMANDS):
     cli.add_command(_cmd)
-for _cmd in [cli, *cli.commands.values()]:  # the usage line in Chinese too
+for _cmd in [cli, *cli.commands.values(), *workspace.workspace.commands.values()]:  # the usage line in Chinese too
     _cmd.options_metavar = "[选项]"
 cli.subcommand_metavar = "命令 [参数]..."
 

@@ -108,22 +108,32 @@ def roster_template_cmd(output: str) -> None:
 @click.option("--last-year", "last_dir", type=click.Path(file_okay=False),
               help="上年收集的填报表所在文件夹：预填“上年结转”，并附上年参考表")
 @output_dir("输出文件夹", required=True)
-def distribute(roster: str, year: int, fmt: str | None, last_dir: str | None, outdir: str) -> None:
+@click.option("--workspace", "ws_dir", type=click.Path(file_okay=False),
+              help="网上报送工作台：把每个单位的报送链接写入其填报表的“填报说明”")
+def distribute(roster: str, year: int, fmt: str | None, last_dir: str | None, outdir: str, ws_dir: str | None) -> None:
     """按单位名单为每个单位生成预填好的填报表。
 
     \b
     示例：
       nianbao distribute 名单.xlsx --year 2024 -o 下发
       nianbao distribute 名单.xlsx --year 2024 --last-year 2023年收回 -o 下发
+      nianbao distribute 名单.xlsx --year 2024 --workspace 工作台 -o 下发
     """
-    from ..collect.distribute import run_distribute
+    if ws_dir:
+        from ..workspace.setup import distributed
 
-    done = run_distribute(roster, year, Path(outdir), fmt=fmt, last_dir=last_dir, progress=Bar())
+        done = distributed(ws_dir, roster, year, Path(outdir), fmt=fmt, last_dir=last_dir, progress=Bar())
+    else:
+        from ..collect.distribute import run_distribute
+
+        done = run_distribute(roster, year, Path(outdir), fmt=fmt, last_dir=last_dir, progress=Bar())
     click.echo(f"已为 {len(done.paths)} 个单位生成填报表：{outdir}")
     if done.last_year is not None:
         missing = done.without_last_year
         click.echo(f"其中 {len(done.last_year)} 个单位已预填上年结转数" +
                    (f"；{len(missing)} 个单位未找到上年填报表：{'、'.join(missing)}" if missing else ""))
+    if ws_dir:
+        click.echo("每份填报表的“填报说明”中已写入该单位的报送链接（只发给该单位）")
 
 
 @click.command("docx-template", context_settings=CONTEXT)

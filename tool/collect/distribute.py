@@ -66,8 +66,10 @@ def match_last_year(units: list[Unit], last: list[tuple[str, ReportData, dict[st
 
 
 def distribute(units: list[Unit], year: int, outdir: Path, *, fmt: str | None = None,
-               last_year: dict[str, LastYear] | None = None, progress: Progress = SILENT) -> list[Path]:
-    """Write every unit's workbook; returns the paths in roster order."""
+               last_year: dict[str, LastYear] | None = None, progress: Progress = SILENT,
+               links: dict[str, str] | None = None) -> list[Path]:
+    """Write every unit's workbook; returns the paths in roster order. ``links``: seq → the unit's
+    upload link in the office's workspace, written into 填报说明."""
     from ..workbook import build_workbook
 
     spec = load(fmt) if fmt else for_year(year)
@@ -78,7 +80,7 @@ def distribute(units: list[Unit], year: int, outdir: Path, *, fmt: str | None = 
         last = (last_year or {}).get(u.seq)
         data = unit_data(spec, u, year, last)
         blob = build_workbook(data, spec=spec, written_by="distribute", locked_info=LOCKED_INFO,
-                              reference=last.data if last else None)
+                              reference=last.data if last else None, submit_url=(links or {}).get(u.seq, ""))
         paths.append(write_atomic(outdir / names.give(file_name(u, year)), blob))
         progress.step()
     progress.done()
@@ -123,10 +125,12 @@ class Distributed:
 
 
 def run_distribute(roster: str | Path, year: int, outdir: Path, *, fmt: str | None = None,
-                   last_dir: str | None = None, progress: Progress = SILENT) -> Distributed:
+                   last_dir: str | None = None, progress: Progress = SILENT,
+                   links: dict[str, str] | None = None) -> Distributed:
     """``nianbao distribute``: read the roster (and last year's folder), write every unit's workbook."""
     from .roster import read_roster
 
     units = read_roster(roster)
     last = match_last_year(units, read_folder(Path(last_dir))) if last_dir else None
-    return Distributed(distribute(units, year, outdir, fmt=fmt, last_year=last, progress=progress), units, last)
+    return Distributed(distribute(units, year, outdir, fmt=fmt, last_year=last, progress=progress, links=links),
+                       units, last)

@@ -140,6 +140,24 @@ _ENTRIES = [
          "本次汇总的是{expected}年度，这份填报表是{actual}年度的（是否误交了往年的表？）"),
     Code("COLLECT_WRONG_FORMAT", "error", "格式与本次汇总不符",
          "本次汇总使用{expected}格式，这份填报表是{actual}格式，请用本次下发的填报表重新填报"),
+    # -- the workspace (uploads through a unit's link, publication) ---------------------------------
+    Code("WS_WRONG_UNIT", _FILE, "不是本单位的填报表",
+         "{file}：这是“{actual}”的填报表（按{how}识别），不能通过“{expected}”的报送链接提交；"
+         "请确认选对了文件，或请“{actual}”用自己的报送链接提交"),
+    Code("WS_UNIT_MISMATCH", "error", "单位名称与报送链接不符",
+         "{sheet} {cell}（{label}）：表内单位名称“{actual}”与本报送链接的单位“{expected}”不符；请填写本单位全称"),
+    Code("WS_READ_FAILED", _FILE, "读取时程序异常退出",
+         "{file}：读取这份文件时程序异常退出，无法校验；请用 WPS、Excel 或 LibreOffice 打开后另存为 .xlsx 再提交"),
+    Code("WS_READ_TIMEOUT", _FILE, "读取超时",
+         "{file}：读取超过 {seconds} 秒仍未完成，已停止；请删除表中多余的内容，另存为 .xlsx 后再提交"),
+    Code("PUBLISH_URL_INVALID", "error", "公开网址无效",
+         "公开网址“{actual}”不是有效的网址：应以 http:// 或 https:// 开头，不含空格，如 https://www.example.gov.cn/xxgk/ndbg/"),
+    Code("PUBLISH_DATE_INVALID", "error", "发布日期无法识别", "发布日期“{actual}”无法识别，请按 2025-01-20 的样式填写"),
+    Code("PUBLISH_DATE_EARLY", "error", "发布日期早于年度结束",
+         "发布日期 {actual} 不在报告年度结束之后：{year}年度报告应在 {expected} 及以后发布，请核对日期"),
+    Code("PUBLISH_DATE_FUTURE", "error", "发布日期晚于今天", "发布日期 {actual} 晚于今天（{expected}），请填写实际发布的日期"),
+    Code("PUBLISH_DATE_LATE", "warning", "发布晚于期限",
+         "发布日期 {actual} 晚于公布期限 {expected}（{kind_name}年度报告应于次年{deadline}前公布）"),
 ]
 
 CATALOG: dict[str, Code] = {c.code: c for c in _ENTRIES}

@@ -27,13 +27,13 @@ TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "xlsx_templates"
 def build_workbook(data: ReportData, *, spec: Spec | None = None,
                    annotations: Mapping[tuple[str, str], Sequence[Finding]] | None = None,
                    written_by: str = "template", reference: ReportData | None = None,
-                   locked_info: Iterable[str] = (),
+                   locked_info: Iterable[str] = (), submit_url: str = "",
                    extra: Callable[[xlsxwriter.Workbook, dict], None] | None = None) -> bytes:
     """The workbook as bytes.
 
     ``annotations``: (sheet, A1) → findings, highlighted with a comment and listed on a 校验结果
     sheet. ``reference``: last year's data for a read-only 上年参考 sheet (and the cross-year 校验
-    cells). ``locked_info``: 基本信息 keys to lock. ``extra(workbook, formats)`` adds sheets
+    cells). ``locked_info``: 基本信息 keys to lock. ``submit_url``: the unit's upload link, in 填报说明. ``extra(workbook, formats)`` adds sheets
     before the hidden metadata sheet; ``formats`` maps role names (title, hint, col_header,
     cell, number, input, ...) to xlsxwriter formats.
     """
@@ -51,7 +51,7 @@ def build_workbook(data: ReportData, *, spec: Spec | None = None,
     prev = reference_refs(spec, reference)
     tables = [table_sheet(bk, t, data, prev) for t in spec.tables.values()]
     text_sheet(bk, data)
-    guide_sheet(bk, data)
+    guide_sheet(bk, data, submit_url)
     if reference is not None:
         reference_sheet(bk, reference)
     for sheet in tables:

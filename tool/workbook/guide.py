@@ -15,7 +15,8 @@ from ..format.interchange import ReportData
 Line = tuple[str, str]  # (style: heading | text, text)
 
 
-def guide_lines(spec: Spec, data: ReportData) -> list[Line]:
+def guide_lines(spec: Spec, data: ReportData, submit_url: str = "") -> list[Line]:
+    """``submit_url``: the unit's own upload link in the office's workspace (``distribute --workspace``)."""
     common = spec.common
     sheets = common.sheets
     tables = "、".join(t.sheet for t in spec.tables.values())
@@ -41,6 +42,11 @@ def guide_lines(spec: Spec, data: ReportData) -> list[Line]:
         ("heading", "五、报送时限"),
         *_deadline_lines(spec),
     ]
+    if submit_url:
+        lines += [("heading", "六、网上报送"),
+                  ("text", "本单位专用的报送网址如下（相当于密码，请勿转给其他单位）。用浏览器打开，把填好的本表拖入网页，"
+                           "立即显示校验结果；有问题的，改正后再次拖入即可。"),
+                  ("text", submit_url)]
     return lines
 
 

@@ -106,11 +106,11 @@ def text_sheet(bk: Book, data: ReportData) -> None:
     protect(ws)
 
 
-def guide_sheet(bk: Book, data: ReportData) -> None:
+def guide_sheet(bk: Book, data: ReportData, submit_url: str = "") -> None:
     ws = bk.sheet(bk.spec.common.sheets["guide"])
     bk.header(ws, ws.name, f"{bk.spec.title}（{bk.spec.doc_number}）", 1)
     width = 80
-    for n, (style, text) in enumerate(guide_lines(bk.spec, data)):
+    for n, (style, text) in enumerate(guide_lines(bk.spec, data, submit_url)):
         bk.put(ws, TITLE_ROWS + 2 + n, 1, text, "section" if style == "heading" else "text")
         ws.set_row(TITLE_ROWS + 1 + n, 26 if style == "heading" else wrapped_lines(text, width) * LINE_PT + 4)
     ws.set_column(0, 0, width)
