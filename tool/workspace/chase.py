@@ -55,10 +55,11 @@ def notice(ws: Workspace, s: UnitState) -> Notice:
         problems = [(f["sheet"] or common().words["whole_file"], f["cell"], f["message"]) for f in errors]
         what = (f"贵单位于{s.last.shown_at}提交的填报表“{s.last.file}”{s.last.label}，"
                 f"共 {len(errors)} 处错误，需改正后重新提交。")
-    lines = [f"{who}：", f"{what}请于{deadline}前通过本单位的报送链接提交（改正后直接在网页上重新上传即可，"
-                         "网页会立即显示校验结果）。"]
-    for sheet, cell, message in problems[:MAX_LISTED]:
-        lines.append(f"· {sheet} {cell}：{message}" if cell else f"· {message}")
+    how = ("在网页上拖入填好的填报表，立即显示校验结果" if s.status == "missing"
+           else "改正后在网页上重新上传即可，立即显示校验结果")
+    lines = [f"{who}：", f"{what}请于{deadline}前通过本单位的报送链接提交（{how}）。"]
+    for _sheet, _cell, message in problems[:MAX_LISTED]:
+        lines.append(f"· {message}")
     if len(problems) > MAX_LISTED:
         lines.append(f"· 另有 {len(problems) - MAX_LISTED} 处，见网页上的校验结果。")
     contact = "".join(x for x in (settings["contact"], f"（电话 {settings['phone']}）" if settings["phone"] else ""))
