@@ -25,6 +25,9 @@ from .web import UPLOAD_LIMIT
 from .workers import Workers
 
 THREADS = 8
+# waitress reads a whole request before the application sees it; up to here the application answers
+# a too-large upload itself (413, in Chinese), beyond it waitress refuses and closes the connection.
+BODY_LIMIT = 3 * UPLOAD_LIMIT
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
@@ -69,7 +72,7 @@ def serve(root: str | Path, *, host: str = "127.0.0.1", port: int = 8000, say: C
         app = create_app(ws.root, workers=workers)
         try:
             server = create_server(app, host=host, port=port, threads=THREADS, ident="nianbao",
-                                   max_request_body_size=UPLOAD_LIMIT + 64 * 1024, channel_timeout=120,
+                                   max_request_body_size=BODY_LIMIT, channel_timeout=120,
                                    expose_tracebacks=False, clear_untrusted_proxy_headers=True)
         except OSError:
             raise UsageError(f"无法在 {host}:{port} 上启动：端口已被占用或地址不可用。"
