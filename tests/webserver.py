@@ -46,10 +46,11 @@ def make_workspace(tmp: Path, n: int = len(NAMES), **kw: Any) -> Path:
     return folder
 
 
-def unit_book(u: Unit, *, broken: bool = False, year: int = YEAR, org: str | None = None, seed: int | None = None) -> bytes:
+def unit_book(u: Unit, *, broken: bool = False, year: int = YEAR, org: str | None = None, seed: int | None = None,
+              unit_id: str | None = None) -> bytes:
     spec = for_year(year)
     data = synthetic(spec, org or u.name, year, random.Random(seed if seed is not None else int(u.seq)))
-    data.info.update(unit_id=u.ident, contact=u.contact, phone=u.phone)
+    data.info.update(unit_id=u.ident if unit_id is None else unit_id, contact=u.contact, phone=u.phone)
     if broken:
         unbalance(spec, data, 2)
     return build_workbook(data, written_by="distribute")
