@@ -12,7 +12,8 @@ def test_benchmark_runs_small(tmp_path):
                          capture_output=True, text=True, timeout=600, check=False)
     assert res.returncode == 0, res.stderr[-2000:]
     lines = [ln for ln in res.stdout.splitlines() if ln.startswith("|")]
-    assert len(lines) == 2 + 9  # header, rule, nine measures
+    assert len(lines) == 2 + 10  # header, rule, ten measures
+    assert "upload → verdict" in lines[-1] and "ms" in lines[-1]
     assert "read + validate" in lines[2] and "ms" in lines[2]
     assert "peak memory, collect of 24 workbooks" in res.stdout and " MB; " in res.stdout
     assert "report text identical to plain docxtpl: yes" in res.stdout
