@@ -18,6 +18,12 @@ def test_demo_writes_every_step(tmp_path):
             "忻州市信访局2019年政府信息公开工作年度报告.docx",
             "多部门/汇总结果/汇总表.xlsx", "多部门/汇总结果/示例市人民政府2024年政府信息公开工作年度报告.docx",
             "多部门/汇总结果/退回/2_示例市教育局_退回.xlsx"} <= names
+    assert "nianbao serve" in res.output and "多部门/工作台/台账.sqlite" in names
+    from tool.workspace.space import Workspace
+    from tool.workspace.status import api_status
+
+    got = [u["status"] for u in api_status(Workspace.open(out / "多部门/工作台"))["units"]]
+    assert got == ["通过", "有错误", "通过", "通过", "未提交"]
     status = json.loads((out / "多部门/汇总结果/manifest.json").read_text("utf-8"))
     assert [u["status"] for u in status["units"]] == ["passed", "failed", "passed", "passed"]
 

@@ -4,7 +4,8 @@
 2. the reference report (忻州市信访局, 2019 format) as a filled workbook, checked, and rendered
    to .docx (and PDF when LibreOffice is installed);
 3. a small multi-department run: a roster of five units, distribution, four returns (one
-   with an error, one missing), collect, and the consolidated 本级政府 report.
+   with an error, one missing), collect, and the consolidated 本级政府 report;
+4. a workspace (``多部门/工作台``) holding the same returns as uploads, with the command that serves it.
 """
 
 from __future__ import annotations
@@ -86,6 +87,7 @@ def _departments(root: Path, say: Callable[[str], None]) -> list[Path]:
     coll, outdir, text = run_collect(inbox, roster=str(roster), org=DEMO_ORG, year=DEMO_YEAR,
                                      outdir=root / "汇总结果")
     say("7. 收集与汇总：" + text.replace("\n", ""))
+    _workspace(root, roster, sorted(inbox.glob("*.xlsx")), say)
     made = sorted(p for p in outdir.rglob("*") if p.is_file())
     cons_path = outdir / consolidated_name(coll)
     if cons_path.exists():
@@ -94,8 +96,24 @@ def _departments(root: Path, say: Callable[[str], None]) -> list[Path]:
                        info={"kind": "government", "sign_date": f"{DEMO_YEAR + 1}-03-20"})
         doc = write_atomic(outdir / default_output_name(cons), Renderer(None, spec.id).render(cons))
         made.append(doc)
-        say(f"8. 本级政府汇总年度报告：{root.name}/汇总结果/{doc.name}")
+        say(f"9. 本级政府汇总年度报告：{root.name}/汇总结果/{doc.name}")
     return made
+
+
+def _workspace(root: Path, roster: Path, returns: list[Path], say: Callable[[str], None]) -> None:
+    """The office's workspace on the demo's roster, the returns uploaded through the units' links."""
+    from ..workspace.examine import examine
+    from ..workspace.intake import receive
+    from ..workspace.setup import init_workspace
+
+    folder = root / "工作台"
+    if folder.exists():
+        say(f"8. 网上报送工作台（沿用已有的 {root.name}/工作台/）：nianbao serve {folder}")
+        return
+    ws = init_workspace(folder, roster=roster, year=DEMO_YEAR, org=DEMO_ORG).workspace
+    for u, path in zip(ws.units(), returns, strict=False):
+        receive(ws, u, path.read_bytes(), path.name, examine)
+    say(f"8. 网上报送工作台（已收到 {len(returns)} 份）：运行 nianbao serve {folder} ，在浏览器中打开显示的办公室链接")
 
 
 def _pdfs(docs: list[Path], say: Callable[[str], None]) -> list[Path]:
@@ -108,7 +126,7 @@ def _pdfs(docs: list[Path], say: Callable[[str], None]) -> list[Path]:
             by_dir.setdefault(d.parent, []).append(d)
         made = [p for folder, ds in by_dir.items() for p in convert(ds, "pdf", folder)]
     except NianbaoError as e:
-        say(f"9. 未生成 PDF：{e.message}")
+        say(f"10. 未生成 PDF：{e.message}")
         return []
-    say(f"9. 转换为 PDF：{len(made)} 份")
+    say(f"10. 转换为 PDF：{len(made)} 份")
     return made
