@@ -41,8 +41,10 @@ def _wait(driver, css: str, text: str = "", timeout: float = WAIT):  # type: ign
 def _shot(driver, tmp: Path, name: str) -> None:  # type: ignore[no-untyped-def]
     folder = Path(os.environ.get("NIANBAO_SCREENSHOTS") or tmp)
     folder.mkdir(parents=True, exist_ok=True)
-    height = driver.execute_script("return Math.min(document.documentElement.scrollHeight, 1500)")
-    driver.set_window_size(1280, max(700, height))
+    height = driver.execute_script(
+        "return Math.ceil(document.querySelector('footer').getBoundingClientRect().bottom + window.scrollY)"
+        " + (window.outerHeight - window.innerHeight) + 8")
+    driver.set_window_size(1280, min(max(600, height), 1800))
     driver.save_screenshot(str(folder / f"{name}.png"))
     driver.set_window_size(1280, 1600)
 
