@@ -5,7 +5,6 @@ from click.testing import CliRunner
 
 from tool.cli import cli
 
-
 COMMANDS = sorted([[n] for n in cli.commands] +
                   [[n, sub] for n, c in cli.commands.items() for sub in getattr(c, "commands", {})])
 

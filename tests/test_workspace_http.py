@@ -13,8 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from webserver import (get_json, make_workspace, multipart, post_file, request, serving, unit_book, unit_urls,
-                       units)
+from webserver import get_json, make_workspace, multipart, post_file, request, serving, unit_book, unit_urls, units
 
 from tool.workspace import store
 from tool.workspace.space import Workspace
@@ -28,7 +27,7 @@ def site(tmp_path_factory):  # type: ignore[no-untyped-def]
 
 
 def test_upload_answers_the_verdict_as_json(site) -> None:  # type: ignore[no-untyped-def]
-    folder, srv, urls = site
+    folder, _srv, urls = site
     us = units()
     status, body = post_file(urls["2"], unit_book(us[1], broken=True), "教育局.xlsx")
     assert status == 200
@@ -173,7 +172,7 @@ def test_return_with_reason_and_the_unit_sees_it(site) -> None:  # type: ignore[
     _, _, page = request(srv.office + "units/2")
     token = re.search(rb'name="csrf" value="([^"]+)"', page).group(1).decode()
     reason = "表三数字与台账不符，请核实"
-    status, headers, _ = request(srv.office + "units/1/return", "POST",
+    status, _, _ = request(srv.office + "units/1/return", "POST",
                                  f"csrf={token}&reason={quote(reason)}".encode(),
                                  {"Content-Type": "application/x-www-form-urlencoded", "Origin": srv.base})
     assert status == 303

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..collect.roster import Matcher
 from ..core.errors import NianbaoError
-from ..core.findings import CheckResult, Finding, make, unreadable
+from ..core.findings import CheckResult, Finding, make
 from ..format import common
 from . import store
 from .examine import Examined, Ident
@@ -145,11 +145,6 @@ def receive(ws: Workspace, unit: UnitRow, blob: bytes, raw_name: str | None, exa
              json.dumps({"result": record, "ident": ex.ident.to_dict()}, ensure_ascii=False), checker_version(ws)))
         sid = int(cur.lastrowid or 0)
     return Receipt(sid, unit.name, unit.seq, key, record, sha, name, at)
-
-
-def lost(name: str, code: str, **params: Any) -> Examined:
-    """The verdict when the reader could not finish (a worker crashed or timed out)."""
-    return Examined(unreadable(name, code, params))
 
 
 def extra_findings(ws: Workspace, unit: UnitRow, row: Any) -> list[Finding]:

@@ -9,14 +9,15 @@ from flask import Blueprint, abort, g, jsonify, redirect, request, url_for
 
 from ..check.annotate import return_name
 from ..core.files import safe_name
+from ..core.findings import failed
+from ..core.isolate import Failed
 from . import store
 from .examine import Examined, examine
 from .examine import marked as mark_up
-from .intake import WrongUnit, extra_findings, lost, receive
+from .intake import WrongUnit, extra_findings, receive
 from .publish import record_publication
 from .status import history, submission, unit_state
 from .web import XLSX, csrf_ok, ctx, download, error_response, log, page, resolver, wants_json
-from .workers import WorkerFailed, WorkerLost, WorkerTimeout
 
 unit = Blueprint("unit", __name__)
 unit.url_value_preprocessor(resolver(lambda t: ctx().ws.unit_by_token(t)))
@@ -31,15 +32,11 @@ def _examine(blob: bytes, name: str, prev: str | None) -> Examined:
     workers = ctx().workers
     if workers is None:  # in-process (tests of the library; never the server)
         return examine(blob, name, prev)
-    try:
-        return workers.call("examine", blob, name, prev)
-    except WorkerLost:
-        return lost(name, "WS_READ_FAILED")
-    except WorkerTimeout as e:
-        return lost(name, "WS_READ_TIMEOUT", seconds=int(e.seconds))
-    except WorkerFailed:
-        log.exception("examine failed (%d bytes)", len(blob))
-        return lost(name, "WS_READ_FAILED")
+    got = workers.call("examine", blob, name, prev)
+    if isinstance(got, Failed):
+        log.error("reading an upload of %d bytes failed in its worker: %s %s", len(blob), got.why, got.detail)
+        return Examined(failed(name, got))
+    return got
 
 
 def _page(shown_id: int | None = None, *, status: int = 200, refusal: str = "", published: list[Any] | None = None,
@@ -102,12 +99,9 @@ def marked_copy(sid: int, u: Any) -> Any:
     blob = store.get(ws.files, s.sha256)
     extra = extra_findings(ws, u, row)
     workers = ctx().workers
-    try:
-        data = (workers.call("marked", blob, s.file, u.last_year, extra) if workers
-                else mark_up(blob, s.file, u.last_year, extra))
-    except (WorkerLost, WorkerTimeout, WorkerFailed):
-        data = None
-    if data is None:
+    data = workers.call("marked", blob, s.file, u.last_year, extra) if workers else mark_up(blob, s.file, u.last_year,
+                                                                                            extra)
+    if data is None or isinstance(data, Failed):
         return error_response(404, "这份文件没有可以标注的问题，或文件无法读取，没有标注副本")
     return download(data, return_name(f"{u.seq}_{u.name}"), XLSX)
 

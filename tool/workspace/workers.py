@@ -2,10 +2,12 @@
 reader costs one worker (replaced at once), never the server.
 
 ``Workers.call(name, *args)`` hands the job to an idle worker (waiting for one when all are
-busy: the number of workers bounds the CPU the server uses) and returns its answer; a worker
-that dies raises ``WorkerLost``, one that runs past the time limit is killed and raises
-``WorkerTimeout``. Workers are spawned (the same on Windows and Linux), ignore Ctrl+C (the
-server stops them), and exit when the server's process is gone.
+busy: the number of workers bounds the CPU the server uses) and returns its answer, or a
+``core.isolate.Failed`` when the worker died (crash), ran past the time limit (killed: timeout)
+or raised (error). Unlike ``isolated_map`` (one batch, then the workers go), these workers live
+as long as the server, so an upload pays no process start. They are spawned, not forked (the
+server has threads), run under the same memory limit, ignore Ctrl+C (the server stops them) and
+die with the server.
 """
 
 from __future__ import annotations
@@ -19,21 +21,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-MEMORY_LIMIT = 2 * 1024**3  # bytes of address space per worker (POSIX): a bomb fails, not the machine
-
-
-class WorkerLost(Exception):
-    """The worker died while working (a crash of the reader)."""
-
-
-class WorkerTimeout(Exception):
-    def __init__(self, seconds: float):
-        super().__init__(seconds)
-        self.seconds = seconds
-
-
-class WorkerFailed(Exception):
-    """The job raised in the worker: a bug, not a bad file."""
+from ..core.isolate import MEMORY_LIMIT, TIME_LIMIT, Failed, _die_with_parent, _limit_memory
 
 
 @dataclass
@@ -51,13 +39,8 @@ def _watch_parent(parent: int) -> None:
 
 def _serve(conn: Any, parent: int) -> None:  # pragma: no cover - runs in the worker process
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if os.name == "posix":
-        import resource
-
-        try:
-            resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-        except (ValueError, OSError):
-            pass
+    _die_with_parent(parent)  # the same guards as the batch workers of core.isolate
+    _limit_memory(MEMORY_LIMIT)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     from .examine import FUNCTIONS
 
@@ -71,13 +54,13 @@ def _serve(conn: Any, parent: int) -> None:  # pragma: no cover - runs in the wo
         name, args = job
         try:
             answer = (True, FUNCTIONS[name](*args))
-        except Exception as e:
-            answer = (False, f"{type(e).__name__}: {e}")
+        except BaseException as e:  # pyo3's PanicException and MemoryError are BaseExceptions
+            answer = (False, type(e).__name__)
         conn.send(answer)
 
 
 class Workers:
-    def __init__(self, n: int = 2, timeout: float = 60.0):
+    def __init__(self, n: int = 2, timeout: float = TIME_LIMIT):
         self._ctx = mp.get_context("spawn")
         self.timeout = timeout
         self._idle: queue.Queue[_Worker] = queue.Queue()
@@ -105,22 +88,22 @@ class Workers:
         return self._start()
 
     def call(self, name: str, *args: Any, timeout: float | None = None) -> Any:
+        """``FUNCTIONS[name](*args)`` in a worker, or a ``Failed`` saying why not."""
         w = self._idle.get()
         limit = timeout or self.timeout
         try:
             w.conn.send((name, args))
             if not w.conn.poll(limit):
                 w = self._replace(w)
-                raise WorkerTimeout(limit)
+                return Failed("timeout", f"{limit:.0f}")
             ok, value = w.conn.recv()
         except (EOFError, OSError):
+            code = w.process.exitcode
             w = self._replace(w)
-            raise WorkerLost() from None
+            return Failed("crash", f"exit {code}")
         finally:
             self._idle.put(w)
-        if not ok:
-            raise WorkerFailed(value)
-        return value
+        return value if ok else Failed("error", value)
 
     def close(self) -> None:
         with self._lock:
