@@ -129,8 +129,11 @@ def test_wrong_or_missing_tokens_get_nothing(site) -> None:  # type: ignore[no-u
 
 def test_size_limit_is_413_in_chinese(site) -> None:  # type: ignore[no-untyped-def]
     _, _, urls = site
-    status, body = post_file(urls["2"], b"PK" + b"\0" * (21 * 1024 * 1024), "大文件.xlsx")
+    big = b"PK" + b"\0" * (21 * 1024 * 1024)
+    status, body = post_file(urls["2"], big, "大文件.xlsx")
     assert status == 413 and "20 MB" in body["error"]
+    status, html = post_file(urls["2"], big, "大文件.xlsx", accept="text/html")
+    assert status == 413 and "20 MB" in html and 'id="upload-form"' in html  # the page again, drop zone and all
 
 
 def test_missing_file_field_and_methods(site) -> None:  # type: ignore[no-untyped-def]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, g, jsonify, redirect, request, url_for
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..check.annotate import return_name
 from ..core.files import safe_name
@@ -17,7 +18,7 @@ from .examine import marked as mark_up
 from .intake import WrongUnit, extra_findings, receive
 from .publish import record_publication
 from .status import history, submission, unit_state
-from .web import XLSX, csrf_ok, ctx, download, error_response, log, page, resolver, wants_json
+from .web import MESSAGES, XLSX, csrf_ok, ctx, download, error_response, log, page, resolver, wants_json
 
 unit = Blueprint("unit", __name__)
 unit.url_value_preprocessor(resolver(lambda t: ctx().ws.unit_by_token(t)))
@@ -57,7 +58,12 @@ def home() -> Any:
 
 @unit.post("/upload")
 def upload() -> Any:
-    f = request.files.get("file")
+    try:
+        f = request.files.get("file")
+    except RequestEntityTooLarge:
+        if wants_json():
+            return error_response(413)
+        return _page(status=413, refusal=MESSAGES[413])
     if f is None:
         return error_response(400, "请选择要上传的填报表（表单字段 file）")
     blob = f.read()
