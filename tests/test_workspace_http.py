@@ -287,3 +287,59 @@ def test_eight_concurrent_clients_forty_workbooks(tmp_path: Path) -> None:
         assert all(u["submissions"] == 5 for u in data["units"])
     ws = Workspace.open(folder)
     assert len({r["id"] for r in ws.ledger.rows("SELECT id FROM submissions")}) == 40
+
+
+def test_killed_workers_are_replaced(tmp_path: Path) -> None:
+    """A reader process killed from outside (the OOM killer, say): the next uploads still get verdicts."""
+    folder = make_workspace(tmp_path)
+    with serving(folder) as srv:
+        url = unit_urls(folder, srv.base)["1"]
+        assert post_file(url, unit_book(units()[0]))[1]["status"] == "通过"
+        children = Path(f"/proc/{srv.process.pid}/task/{srv.process.pid}/children")
+        if not children.exists():
+            pytest.skip("/proc children listing not available")
+        for pid in children.read_text().split():
+            os.kill(int(pid), signal.SIGKILL)
+        answers = [post_file(url, unit_book(units()[0])) for _ in range(3)]
+        assert [a[1]["status"] for a in answers] == ["通过"] * 3
+
+
+def test_serve_refuses_a_busy_port_and_a_folder_that_is_no_workspace(tmp_path: Path) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    folder = make_workspace(tmp_path)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        res = subprocess.run([sys.executable, "-m", "tool.cli", "serve", str(folder), "--port", str(port),
+                              "--no-browser"], capture_output=True, text=True, timeout=60, check=False)
+    assert res.returncode == 2 and "端口" in res.stderr and "Traceback" not in res.stderr
+    res = subprocess.run([sys.executable, "-m", "tool.cli", "serve", str(tmp_path), "--no-browser"],
+                         capture_output=True, text=True, timeout=60, check=False)
+    assert res.returncode == 2 and "不是工作台文件夹" in res.stderr
+
+
+def test_hostile_names_stay_text(tmp_path: Path) -> None:
+    """Unit names are data: escaped in pages, strings in 链接.xlsx, never a formula."""
+    import openpyxl
+
+    from tool.collect.roster import Unit, roster_csv
+    from tool.workspace.setup import init_workspace, write_links
+
+    hostile = ['<script>alert("x")</script>局', '=HYPERLINK("http://evil.example","点我")']
+    roster = tmp_path / "名单.csv"
+    roster.write_bytes(roster_csv([Unit(str(i), n) for i, n in enumerate(hostile, 1)]))
+    folder = tmp_path / "工作台"
+    init_workspace(folder, roster=roster, year=2024, org="测试市<b>人民政府</b>")
+    with serving(folder) as srv:
+        _, _, raw = request(srv.office)
+        html = raw.decode()
+        assert "<script>alert" not in html and "&lt;script&gt;alert" in html and "<b>人民政府" not in html
+        write_links(Workspace.open(folder), None, srv.base)
+    ws = openpyxl.load_workbook(folder / "链接.xlsx").active
+    cells = [c for row in ws.iter_rows() for c in row if c.value]
+    assert all(c.data_type == "s" for c in cells)
+    assert any(c.value == hostile[1] for c in cells)

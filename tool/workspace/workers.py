@@ -90,6 +90,8 @@ class Workers:
     def call(self, name: str, *args: Any, timeout: float | None = None) -> Any:
         """``FUNCTIONS[name](*args)`` in a worker, or a ``Failed`` saying why not."""
         w = self._idle.get()
+        if not w.process.is_alive():  # killed while idle (the OOM killer, an operator): a fresh one
+            w = self._replace(w)
         limit = timeout or self.timeout
         try:
             w.conn.send((name, args))
