@@ -91,7 +91,10 @@ def letters(ws: Workspace, seq: str | None = None) -> bytes:
             body.remove(p)
     today = _zh_date(date.today())
     for i, n in enumerate(found):
-        doc.add_paragraph(n.subject, style=_style(doc, STYLE.title))
+        head_line, _, rest_line = n.subject.partition("年度")  # two title lines, broken after the year
+        title = doc.add_paragraph(style=_style(doc, STYLE.title))
+        title.add_run(head_line + "年度").add_break()
+        title.add_run(rest_line)
         doc.add_paragraph("")
         head, *rest = n.lines
         p = doc.add_paragraph(head)
