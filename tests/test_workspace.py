@@ -152,7 +152,7 @@ def test_statuses_returns_and_letters(tmp_path: Path) -> None:
     assert "数字与台账不符" in found[0].text and "D30" in found[1].text and "尚未提交" in found[2].text
     doc = docx.Document(io.BytesIO(letters(ws)))
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert text.count("关于报送2024年度政府信息公开工作年度报告的提醒") == 5 and ORG in text
+    assert text.count("关于报送2024年度\n政府信息公开工作年度报告的提醒") == 5 and ORG in text
     receive(ws, rows[0], unit_book(us[0]), "a2.xlsx", examine)  # a new upload ends the 退回
     assert states(ws, "1")[0].status == "passed"
 
