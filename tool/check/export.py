@@ -13,9 +13,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..core.errors import NianbaoError
-from ..core.findings import fmt_number
+from ..core.findings import CheckResult, Finding, fmt_number
 from ..format.interchange import ReportData
-from ..read import read_file
+from ..read import Submission, read_file
 from .run import result_of
 
 _UNEXPORTABLE = ("VALUE_", "STRUCT_", "TOTAL_")
@@ -28,11 +28,16 @@ class DataErrors(NianbaoError):
     exit_code = 1
 
 
+def blockers(sub: Submission, result: CheckResult) -> list[Finding]:
+    """The errors that keep a workbook's data from being exported (unreadable or invalid values)."""
+    return [f for f in result.errors if f.rule.startswith(_UNEXPORTABLE) or f.key in sub.bad]
+
+
 def export_data(path: str | Path) -> ReportData:
     """The data of a workbook, for ``export``: refused while values are unreadable or invalid."""
     sub = read_file(path)
     result = result_of(sub)
-    blocking = [f for f in result.errors if f.rule.startswith(_UNEXPORTABLE) or f.key in sub.bad]
+    blocking = blockers(sub, result)
     if blocking:
         lines = "\n".join(f"  - {f.message}" for f in blocking[:20])
         more = f"\n  …… 共 {len(blocking)} 处" if len(blocking) > 20 else ""

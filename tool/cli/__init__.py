@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from . import checking, forms, reporting, workspace
+from . import checking, forms, publishing, reporting, workspace
 from .base import CONTEXT, Group
 
 
@@ -28,7 +28,7 @@ def cli(debug: bool) -> None:
     """
 
 
-for _cmd in (*forms.COMMANDS, *checking.COMMANDS, *reporting.COMMANDS, *workspace.COMMANDS):
+for _cmd in (*forms.COMMANDS, *checking.COMMANDS, *reporting.COMMANDS, *publishing.COMMANDS, *workspace.COMMANDS):
     cli.add_command(_cmd)
 for _cmd in [cli, *cli.commands.values(), *workspace.workspace.commands.values()]:  # the usage line in Chinese too
     _cmd.options_metavar = "[选项]"

@@ -66,7 +66,9 @@ def _report_all(outdir: Path, template_path: str | None, pdf: bool) -> None:
         click.echo(f"已转换为 PDF：{len(done.pdfs)} 份")
     for d in done.failed:
         click.echo(f"未能生成：{d.name}：{d.error}", err=True)
-    if done.failed:
+    for docx, why in done.pdf_failed.items():
+        click.echo(f"未能转换为 PDF（Word 报告已保留）：{docx}：{why}", err=True)
+    if done.failed or done.pdf_failed:
         sys.exit(1)
 
 

@@ -58,6 +58,7 @@ class MadeAll:
     folder: Path
     done: list[Done]
     pdfs: list[Path] = field(default_factory=list)
+    pdf_failed: dict[str, str] = field(default_factory=dict)  # docx → why its PDF is missing
 
     @property
     def made(self) -> list[Done]:
@@ -82,7 +83,9 @@ def make_all(outdir: Path, *, template: str | None = None, pdf: bool = False,
         Renderer(template, version)  # lint once, before the batch: a broken template is exit 2
     out = MadeAll(outdir / common().outputs["reports"], render_all(jobs, progress=progress))
     if pdf and out.made:
-        from .office import convert
+        from .pdfpool import convert_each
 
-        out.pdfs = convert([Path(d.out) for d in out.made], "pdf", out.folder)
+        converted = convert_each([Path(d.out) for d in out.made], progress=progress)
+        out.pdfs = list(converted.done.values())
+        out.pdf_failed = {str(k): v for k, v in converted.failed.items()}
     return out

@@ -1,0 +1,64 @@
+"""The departments' contributions to a consolidated (本级政府) report, for its 图解.
+
+Read from the 明细 sheet that ``collect`` writes into the consolidated workbook (one row per
+counted unit, one column per field; row 2 names each column's ``表三!J6`` cell, so the column is
+found from the format's layout, not from a typed position), or, without one, from the units'
+own workbooks listed in the collect manifest.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+
+from ..format import Spec, common
+
+FIRST_ROW = 3  # 0-based: rows 1–2 are headers, row 3 the consolidated total (collect.output)
+NAME_COL = 1
+
+
+def _number(v: object) -> int | None:
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float)):
+        return int(v)
+    return None
+
+
+def from_detail_sheet(blob: bytes, spec: Spec, key: str) -> list[tuple[str, int]] | None:
+    """(unit, value of ``key``) for each unit of the 明细 sheet; None when there is no such sheet."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(blob))
+        name = common().sheets["detail"]
+        if name not in wb.sheet_names:
+            return None
+        rows = wb.get_sheet_by_name(name).iter_rows()
+        _head, places = next(rows), next(rows)
+    except Exception:  # a broken or foreign workbook: no departments shown, never a failure
+        return None
+    p = spec.layout.values[key]
+    want = f"{p.sheet}!{p.cell}"
+    col = next((j for j, v in enumerate(places) if v == want), None)
+    if col is None:
+        return None
+    out = []
+    for i, row in enumerate(rows, start=2):
+        if i < FIRST_ROW or len(row) <= col:
+            continue
+        n = _number(row[col])
+        name_cell = str(row[NAME_COL]).strip() if len(row) > NAME_COL else ""
+        if name_cell and n is not None:
+            out.append((name_cell, n))
+    return out
+
+
+def from_units(units: Iterable[tuple[str, dict[str, object]]], key: str) -> list[tuple[str, int]]:
+    """(unit, value) from units' computed values (the manifest route)."""
+    out = []
+    for name, values in units:
+        n = _number(values.get(key))
+        if n is not None:
+            out.append((name, n))
+    return out
