@@ -11,6 +11,9 @@ Measures (medians of ``--repeats`` runs):
   * rendering N reports with our compiled renderer vs a plain docxtpl render (new DocxTemplate,
     render, save) of the same template, checking that the documents' text is identical;
   * ``nianbao check one.xlsx`` as a cold process;
+  * docx → PDF for ``--pdfs`` reports: our pool of long-lived soffice processes, one soffice for
+    all, and one soffice per document (the obvious way; timed on a sample of ``PDF_SAMPLE``);
+  * one publication package (page, fragment, data, 图解, docx) per unit;
   * peak memory (max RSS) of ``collect`` over ``--mem-n`` workbooks, in a child process;
   * upload → verdict through the workspace with ``nianbao serve`` running (HTTP multipart POST,
     read and check in a worker process, the file stored and the verdict committed to SQLite),
@@ -165,6 +168,50 @@ def _doc_text(blob: bytes) -> list[str]:
     return out
 
 
+PDF_SAMPLE = 8
+
+
+def pdf_compare(files: list[Path], n: int, work: Path) -> tuple[float, float, float] | None:
+    """(pool, one soffice for all, one soffice per document): seconds per document; None without soffice."""
+    from tool.check import check_bytes
+    from tool.report.office import convert, has_office
+    from tool.report.pdfpool import convert_each
+    from tool.report.render import Renderer
+
+    if not has_office():
+        return None
+    folder = work / "pdf"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    datas = [check_bytes(f.read_bytes(), f.name)[0].data for f in files[:n]]
+    renderer = Renderer(None, datas[0].format)
+    docs = []
+    for i, d in enumerate(datas):
+        p = folder / f"{i:05d}.docx"
+        p.write_bytes(renderer.render(d))
+        docs.append(p)
+    t = time.perf_counter()
+    got = convert_each(docs)
+    pool = (time.perf_counter() - t) / len(docs)
+    assert not got.failed, got.failed
+    t = time.perf_counter()
+    convert(docs, "pdf", work / "pdf_one")
+    single = (time.perf_counter() - t) / len(docs)
+    sample = docs[:PDF_SAMPLE]
+    t = time.perf_counter()
+    for d in sample:
+        convert([d], "pdf", work / "pdf_each")
+    each = (time.perf_counter() - t) / len(sample)
+    return pool, single, each
+
+
+def publish_one(files: list[Path], work: Path, repeats: int) -> float:
+    """One unit's publication package without the report PDF (that is the rows above)."""
+    from tool.publish.make import publish_file
+
+    return median_time(lambda: publish_file(str(files[0]), output=str(work / "pub"), pdf=False), repeats)
+
+
 def cold_check(file: Path, repeats: int) -> float:
     exe = shutil.which("nianbao")
     cmd = [exe, "check", str(file)] if exe else [sys.executable, "-m", "tool.cli", "check", str(file)]
@@ -258,6 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--mem-n", type=int, default=10000, help="workbooks for the peak-memory run (0: skip)")
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--reports", type=int, default=50, help="reports rendered per repeat")
+    ap.add_argument("--pdfs", type=int, default=100, help="reports converted to PDF (0: skip)")
     ap.add_argument("--work", type=Path, help="keep the generated files here (default: a temp folder)")
     args = ap.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="nianbao_bench_"))
@@ -277,6 +325,9 @@ def main(argv: list[str] | None = None) -> int:
     cold = cold_check(files[0], args.repeats)
     mem = peak_memory(args.mem_n, work) if args.mem_n else None
     upload = upload_verdict(files, work, args.repeats)
+    pdfs = pdf_compare(files, min(args.pdfs, n), work) if args.pdfs else None
+    n_pdf = min(args.pdfs, n)
+    pub = publish_one(files, work, max(1, args.repeats // 2))
     rows = [
         ["measure", "ours", "alternative", "ratio", "target"],
         row("read + validate, per workbook (1 core) vs openpyxl read_only", ours_rv, opx, "s", "≤ 2 ms, ≥ 5×"),
@@ -287,6 +338,10 @@ def main(argv: list[str] | None = None) -> int:
         row("退回 copies alone (failing units only)", ret, None, "s"),
         row("report, per document vs plain docxtpl", r_ours, r_plain, "s", "≤ 25 ms, ≥ 4×"),
         row("nianbao check one.xlsx, cold process", cold, None, "s", "≤ 0.35 s"),
+        row(f"docx → PDF, {n_pdf} reports: pool of soffice vs a soffice per document, per document",
+            pdfs[0] if pdfs else None, pdfs[2] if pdfs else None, "s", "≤ 0.6 s"),
+        row(f"docx → PDF, {n_pdf} reports: one soffice for all, per document", pdfs[1] if pdfs else None, None, "s"),
+        row("publish: one unit's package (page, fragment, data, 图解, docx)", pub, None, "s"),
         [f"peak memory, collect of {args.mem_n} workbooks (main process; largest worker)",
          "—" if mem is None else f"{mem[0]:.0f} MB; {mem[1]:.0f} MB", "—", "—", "≤ 200 MB"],
         row("upload → verdict, median, serve running, vs cold nianbao check", upload, cold, "s", "≤ 150 ms"),

@@ -8,12 +8,13 @@ from conftest import REPO
 
 def test_benchmark_runs_small(tmp_path):
     res = subprocess.run([sys.executable, str(REPO / "benchmarks" / "bench.py"), "-n", "20", "--mem-n", "24",
-                          "--repeats", "1", "--reports", "3", "--work", str(tmp_path)],
+                          "--repeats", "1", "--reports", "3", "--pdfs", "3", "--work", str(tmp_path)],
                          capture_output=True, text=True, timeout=600, check=False)
     assert res.returncode == 0, res.stderr[-2000:]
     lines = [ln for ln in res.stdout.splitlines() if ln.startswith("|")]
-    assert len(lines) == 2 + 10  # header, rule, ten measures
-    assert "upload → verdict" in lines[-1] and "ms" in lines[-1]
+    assert len(lines) == 2 + 14  # header, rule, fourteen measures
+    assert any("upload → verdict" in ln and "ms" in ln for ln in lines)
+    assert any("docx → PDF" in ln and "ms" in ln for ln in lines)
     assert "read + validate" in lines[2] and "ms" in lines[2]
     assert "peak memory, collect of 24 workbooks" in res.stdout and " MB; " in res.stdout
     assert "report text identical to plain docxtpl: yes" in res.stdout

@@ -294,9 +294,8 @@ def test_index_lists_years_with_working_links(tmp_path, package):
     page = (tmp_path / "专栏" / "index.html").read_text("utf-8")
     assert page.index("2023年度") < page.index("2022年度")
     assert "忻州市信访局" in page and "示例市交通运输局" in page
-    from urllib.parse import unquote
-
     import re
+    from urllib.parse import unquote
 
     for href in re.findall(r'href="([^"]+)"', page):
         assert (tmp_path / "专栏" / unquote(href)).resolve().is_file(), href
@@ -305,3 +304,27 @@ def test_index_lists_years_with_working_links(tmp_path, package):
 def test_index_of_nothing_is_a_clear_message(tmp_path):
     res = CliRunner().invoke(cli, ["publish", "--index", str(tmp_path)])
     assert res.exit_code == 2 and "没有找到发布包" in res.output
+
+
+def test_publish_all_after_collect_shows_departments(tmp_path):
+    from tool.demo.run import run_demo
+    from tool.publish.make import publish_all
+
+    run_demo(tmp_path, lambda _s: None, pdf=False)
+    outdir = tmp_path / "多部门" / "汇总结果"
+    done = publish_all(outdir, pdf=False)
+    assert len(done.made) == 4 and not done.failed  # three passing departments and the consolidated report
+    cons = next(p for p in done.made if p.data is not None and p.data.kind == "government")
+    text = pdf_text(cons.files["poster_pdf"].read_bytes())
+    inbox = sorted((tmp_path / "多部门" / "收件箱").glob("*.xlsx"))
+    counts = {}
+    for sub, res in check_files(inbox):
+        if res.ok:
+            counts[sub.data.org] = sub.data.all_values()["new_requests.total"]
+    assert len(counts) == 3
+    for org, n in counts.items():
+        assert org in text and f"{n}件" in text
+    assert f"合计{sum(counts.values())}件" in text
+    assert cons.data.all_values()["new_requests.total"] == sum(counts.values())
+    for p in done.made:
+        assert (p.folder / "发布清单.json").is_file()

@@ -6,7 +6,8 @@
     read      reading filled workbooks back (sniff, values, reader)
     check     rules from the relations, report rules, check, annotate, export
     collect   roster, distribute, intake, decide, 汇总表, run
-    report    context, GB/T 9704 template, render, lint, batch, LibreOffice
+    report    context, GB/T 9704 template, render, lint, batch, LibreOffice (one call, or a pool for many)
+    publish   the publication package: web page and CMS fragment, CSV/JSON, 图解, 历年 index
     workspace the office's workspace in a browser: SQLite ledger, links, uploads, 退回/催报, 汇总, web
     demo      the built-in sample run and synthetic data
     cli       the ``nianbao`` commands (click)

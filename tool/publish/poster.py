@@ -244,7 +244,8 @@ class Layout:
 
     def departments(self, y: float) -> float:
         s, cv = self.s, self.cv
-        y = self.section(y, self.w_["departments"].format(n=len(s.departments)))
+        top = len(s.departments) < s.departments_count
+        y = self.section(y, self.w_["departments" if top else "departments_all"].format(n=len(s.departments)))
         lw = min(max(cv.width(n, 9.5) for n, _ in s.departments), self.inner * 0.45)
         rows = [(n, float(v), f"{v}件", None, "") for n, v in s.departments]
         y = self.bars(y, "", rows, (RED,), lw)
