@@ -5,19 +5,20 @@ long-lived LibreOffice processes). Returns what happened; never prints.
 
 from __future__ import annotations
 
-import json
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.errors import NianbaoError, UsageError
-from ..core.files import display_name, os_reason, output_dir
+from ..core.errors import NianbaoError
+from ..core.files import display_name, output_dir
 from ..core.findings import CheckResult
 from ..core.progress import SILENT, Progress
 from ..format import common
 from ..format.interchange import ReportData
+from ..report.batch import Job
 from . import package
+
+PACKAGE_SECONDS = 300.0  # one unit's package takes seconds (the 图解's fonts); a stuck one is named, not waited for
 
 
 @dataclass
@@ -46,21 +47,36 @@ def _departments(blob: bytes, data: ReportData) -> list[tuple[str, int]] | None:
     return from_detail_sheet(blob, data.spec, key) if key else None
 
 
-def _package(blob: bytes, name: str, folder: Path | None, *, last: ReportData | None, template: str | None,
-             force: bool, expect_pdf: bool, inputs: list[str | Path]) -> Published:
-    """Check one workbook's bytes and write its package (the report's PDF and the manifest come later)."""
-    from ..check import check_bytes
+@dataclass
+class _Built:
+    """What the package step returns (in a worker for ``--all``): the files in memory, or why not."""
+
+    name: str
+    result: CheckResult | None = None
+    data: ReportData | None = None
+    built: package.Built | None = None
+    draft: bool = False
+    error: str = ""
+
+
+def _build(blob: bytes, name: str, sub, result: CheckResult, *, last: ReportData | None,  # type: ignore[no-untyped-def]
+           template: str | None, force: bool, expect_pdf: bool, isolate: bool) -> _Built:
+    """The package of a checked workbook, in memory; nothing when it fails check (unless forced)."""
     from ..check.export import blockers
 
-    sub, result = check_bytes(blob, name, prev=last)
     if sub is None or (not result.ok and not force):
-        return Published(result, name)
+        return _Built(name, result)
     data, draft = sub.data, not result.ok
     built = package.build(data, draft=draft, last=last, template=template, departments=_departments(blob, data),
-                          exportable=not blockers(sub, result), expect_pdf=expect_pdf)
-    target = folder or output_dir() / common()["publish"]["folder"] / package.base_name(data)
-    files = package.write(built, target, inputs=inputs)
-    return Published(result, name, target, files, built.notes, draft, data=data)
+                          exportable=not blockers(sub, result), expect_pdf=expect_pdf, isolate=isolate)
+    return _Built(name, result, data, built, draft)
+
+
+def _write(b: _Built, folder: Path, inputs: list[str | Path]) -> Published:
+    if b.built is None:
+        return Published(b.result, b.name, error=b.error)
+    files = package.write(b.built, folder, inputs=inputs)
+    return Published(b.result, b.name, folder, files, b.built.notes, b.draft, data=b.data)
 
 
 def _pdfs(pubs: list[Published], progress: Progress = SILENT) -> None:
@@ -92,20 +108,22 @@ def _finish(pub: Published) -> None:
 def publish_file(file: str, *, output: str | None = None, last_year: str | None = None,
                  template: str | None = None, force: bool = False, pdf: bool = True) -> Published:
     """``publish FILE``: the package of one workbook; refused (nothing written) when it fails check."""
+    from ..check import check_files
     from ..check.run import load_last_year
+    from ..core.files import read_regular
+    from ..read.reader import MAX_BYTES
     from ..report.office import has_office
 
+    ((sub, result),) = check_files([file], last_year=last_year)  # read in a worker, cross-year rules too
+    if sub is None or (not result.ok and not force):
+        return Published(result, display_name(file))
     last = load_last_year(last_year)[0] if last_year else None
-    try:
-        blob = Path(file).read_bytes()
-    except OSError as e:
-        raise UsageError(f"无法读取 {file}：{os_reason(e)}") from None
+    blob = read_regular(file, MAX_BYTES, display_name(file))
     want_pdf = pdf and has_office()
-    pub = _package(blob, display_name(Path(file).name), Path(output) if output else None, last=last,
-                   template=template, force=force, expect_pdf=want_pdf,
-                   inputs=[file, *([last_year] if last_year else [])])
-    if pub.refused:
-        return pub
+    b = _build(blob, display_name(file), sub, result, last=last, template=template, force=force,
+               expect_pdf=want_pdf, isolate=True)
+    folder = Path(output) if output else output_dir() / common()["publish"]["folder"] / package.base_name(sub.data)
+    pub = _write(b, folder, [file, *([last_year] if last_year else []), *([template] if template else [])])
     if pdf and not want_pdf:
         pub.notes.append("未安装 LibreOffice，未生成报告的 PDF（其余文件不受影响）")
     if want_pdf:
@@ -130,61 +148,55 @@ class PublishedAll:
         return [p for p in self.done if p.refused]
 
 
-def _last_sources(last_dir: str | None) -> dict[str, tuple[str, str]]:
-    """Unit name → (file, zip member) of last year's collect output; the consolidated under its org."""
+def _last_jobs(last_dir: str | None) -> dict[str, Job]:
+    """Unit name → last year's job (its file in last year's collect output); the consolidated under its org."""
     if not last_dir:
         return {}
     from ..report.batch import jobs_from
 
     jobs, _ = jobs_from(Path(last_dir), None)
-    return {j.name: (j.path, j.member) for j in jobs}
+    return {j.name: j for j in jobs}
 
 
-def _one(args: tuple) -> Published:
-    """A worker: one unit's package (reads, checks, builds, writes), never raising."""
+def _read(job: Job) -> bytes:
     from ..collect.intake import Source
 
-    name, path, member, folder, last, template, expect_pdf = args
-    try:
-        blob = Source(name, path, member).read()
-    except (OSError, KeyError) as e:
-        why = os_reason(e) if isinstance(e, OSError) else "压缩包中没有这个文件"
-        return Published(None, name, error=f"无法读取 {path}（{why}）")
-    prev = _last_data(name, last)
-    try:
-        pub = _package(blob, name, Path(folder), last=prev, template=template, force=False,
-                       expect_pdf=expect_pdf, inputs=[path])
-    except NianbaoError as e:
-        return Published(None, name, error=e.message)
-    if pub.refused and pub.result is not None:
-        first = pub.result.errors[0].message if pub.result.errors else "无法读取"
-        pub.error = f"未通过校验：{first}"
-    return pub
+    return Source(job.name, job.path, job.member, index=job.index, inner=job.inner).read()
 
 
-def _last_data(name: str, last: tuple[str, str] | None) -> ReportData | None:
-    """Last year's data of a unit, or None (a missing or unreadable one only leaves out the comparison)."""
-    from ..collect.intake import Source
+def _one(args: tuple[Job, Job | None, bool]) -> _Built:
+    """A worker: one unit's package in memory (read, check, build); writes nothing, never raises."""
+    from ..check import check_bytes
     from ..read import read_bytes
 
-    if not last:
-        return None
+    job, last_job, expect_pdf = args
     try:
-        sub = read_bytes(Source(name, *last).read(), name)
-    except (OSError, KeyError, NianbaoError):
-        return None
-    return None if sub.unread else sub.data
-
-
-def _unit_folder(root: Path, name: str) -> Path:
-    from ..core.files import safe_name
-
-    return root / (safe_name(name) or "_")
+        blob = _read(job)
+    except NianbaoError as e:
+        return _Built(job.name, error=e.message)
+    prev = None
+    if last_job is not None:
+        try:
+            prev_sub = read_bytes(_read(last_job), last_job.name)
+            prev = None if prev_sub.unread else prev_sub.data
+        except NianbaoError:
+            prev = None  # only the comparison with last year is left out
+    sub, result = check_bytes(blob, job.name, prev=prev)
+    try:
+        b = _build(blob, job.name, sub, result, last=prev, template=job.template, force=False,
+                   expect_pdf=expect_pdf, isolate=False)  # this worker is the isolation
+    except NianbaoError as e:
+        return _Built(job.name, result, error=e.message)
+    if b.built is None:
+        b.error = f"未通过校验：{result.errors[0].message}" if result.errors else "无法读取"
+    return b
 
 
 def publish_all(outdir: Path, *, last_dir: str | None = None, template: str | None = None, pdf: bool = True,
                 workers: int | None = None, progress: Progress = SILENT) -> PublishedAll:
     """Every passing unit's package and the consolidated one, from a collect output folder."""
+    from ..core.files import Names, safe_name
+    from ..core.isolate import Failed, isolated_map
     from ..report.batch import jobs_from
     from ..report.office import has_office
 
@@ -194,24 +206,23 @@ def publish_all(outdir: Path, *, last_dir: str | None = None, template: str | No
 
         Renderer(template, version)  # lint once, before the batch: a broken template is exit 2
     root = outdir / common()["publish"]["folder"]
-    last = _last_sources(last_dir)
+    last = _last_jobs(last_dir)
     want_pdf = pdf and has_office()
-    args = [(j.name, j.path, j.member, str(_unit_folder(root, j.name)), last.get(j.name), template, want_pdf)
-            for j in jobs]
-    progress.start(len(args), "生成发布包")
-    n = workers or os.cpu_count() or 1
+    progress.start(len(jobs), "生成发布包")
+    names = Names()
     done: list[Published] = []
-    if n == 1 or len(args) < 4:
-        results = map(_one, args)
-        pool = None
-    else:
-        pool = ProcessPoolExecutor(n)
-        results = pool.map(_one, args, chunksize=max(1, len(args) // (n * 4)))
-    for p in results:
-        done.append(p)
-        progress.step()
-    if pool:
-        pool.shutdown()
+    items = [(j, last.get(j.name), want_pdf) for j in jobs]
+    n = min(workers or os.cpu_count() or 1, max(len(items), 1))
+    for job, got in zip(jobs, isolated_map(_one, items, jobs=n, time_limit=PACKAGE_SECONDS, progress=progress.step),
+                        strict=True):
+        if isinstance(got, Failed):
+            why = f"超过 {PACKAGE_SECONDS:.0f} 秒仍未完成" if got.why == "timeout" else f"处理时出错（{got.detail}）"
+            done.append(Published(None, job.name, error=why))
+            continue
+        try:
+            done.append(_write(got, root / names.give(safe_name(job.name)), [job.path]))
+        except NianbaoError as e:
+            done.append(Published(got.result, job.name, error=e.message))
     progress.done()
     out = PublishedAll(root, done)
     if want_pdf:
@@ -222,9 +233,3 @@ def publish_all(outdir: Path, *, last_dir: str | None = None, template: str | No
     for p in out.made:
         _finish(p)
     return out
-
-
-def summary_json(pubs: list[Published]) -> str:
-    return json.dumps([{"name": p.name, "folder": str(p.folder or ""), "draft": p.draft, "error": p.error,
-                        "files": {k: str(v) for k, v in p.files.items()}, "notes": p.notes} for p in pubs],
-                      ensure_ascii=False, indent=1)

@@ -50,7 +50,7 @@ def links(data: ReportData, kinds: list[str]) -> list[tuple[str, str]]:
 
 def build(data: ReportData, *, draft: bool = False, last: ReportData | None = None, template: str | None = None,
           departments: list[tuple[str, int]] | None = None, exportable: bool = True,
-          expect_pdf: bool = True) -> Built:
+          expect_pdf: bool = True, isolate: bool = True) -> Built:
     """Every file of the package except the report's PDF (LibreOffice makes that afterwards)."""
     from ..check.export import to_csv_text, to_json_text
     from ..report.context import build_context
@@ -65,7 +65,12 @@ def build(data: ReportData, *, draft: bool = False, last: ReportData | None = No
     def put(kind: str, blob: bytes) -> None:
         out.files[kind] = (file_name(data, kind), blob)
 
-    put("docx", Renderer(template, data.format).render(data, draft=draft))
+    if template and isolate:  # a custom template runs in a worker under a time limit (report.render)
+        from ..report.render import render_isolated
+
+        put("docx", render_isolated(template, data, draft))
+    else:
+        put("docx", Renderer(template, data.format).render(data, draft=draft))
     if exportable:
         put("csv", (BOM + to_csv_text(data)).encode("utf-8"))
         put("json", to_json_text(data).encode("utf-8"))
