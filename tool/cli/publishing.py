@@ -78,7 +78,7 @@ def _all(outdir: Path, last_dir: str | None, template: str | None, pdf: bool) ->
     notes = [(p.name, n) for p in done.made for n in p.notes]
     for name, note in notes[:50]:
         click.echo(f"提示：{name}：{note}", err=True)
-    if done.failed or any("PDF" in n for _, n in notes):
+    if done.failed or any(p.pdf_error for p in done.made):
         sys.exit(1)
 
 

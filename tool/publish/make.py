@@ -33,6 +33,7 @@ class Published:
     draft: bool = False
     error: str = ""
     data: ReportData | None = None
+    pdf_error: str = ""  # why the report's PDF is missing (its .docx is there)
 
     @property
     def refused(self) -> bool:
@@ -90,6 +91,7 @@ def _pdfs(pubs: list[Published], progress: Progress = SILENT) -> None:
         converted = convert_each(docs, progress=progress)
     except NianbaoError as e:
         for p in pubs:
+            p.pdf_error = e.message
             p.notes.append(f"未生成报告的 PDF（Word 报告已保留）：{e.message}")
         return
     for p in pubs:
@@ -97,6 +99,7 @@ def _pdfs(pubs: list[Published], progress: Progress = SILENT) -> None:
         if doc in converted.done:
             p.files["pdf"] = converted.done[doc]
         elif doc in converted.failed:
+            p.pdf_error = converted.failed[doc]
             p.notes.append(f"未生成报告的 PDF（Word 报告已保留）：{converted.failed[doc]}")
 
 
