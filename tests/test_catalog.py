@@ -16,6 +16,7 @@ from tool.check.codes import all_codes
 from tool.cli import cli
 from tool.core.catalog import CATALOG, LEVELS, RELATION_TEMPLATES
 from tool.format import load, versions
+from tool.format.textdata import text_data
 
 TOOL = Path(__file__).resolve().parents[1] / "tool"
 CODE = re.compile(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)+")
@@ -41,15 +42,17 @@ def _literals() -> dict[str, list[str]]:
 
 
 RELATIONS = {r.id for v in versions() for r in load(v).relations}
+TEXT_DATA = {n["code"] for n in text_data()["required"]}  # codes the text vocabulary names
 
 
 def test_every_emitted_code_is_in_the_catalog():
-    unknown = {c: where for c, where in _literals().items() if c not in CATALOG and c not in NOT_CODES}
+    found = {**_literals(), **{c: ["format/data/text.json"] for c in TEXT_DATA}}
+    unknown = {c: where for c, where in found.items() if c not in CATALOG and c not in NOT_CODES}
     assert not unknown, unknown
 
 
 def test_every_catalog_code_is_emitted():
-    used = set(_literals())
+    used = set(_literals()) | TEXT_DATA
     assert sorted(set(CATALOG) - used) == []
 
 

@@ -65,8 +65,10 @@ def test_json_is_always_a_list(tmp_path):
     [item] = doc
     assert {"file", "ok", "format", "year", "org", "findings"} <= set(item)
     assert item["ok"] is False and item["format"] == "2021" and item["year"] == 2024
-    [f] = item["findings"]
-    assert {"rule", "level", "sheet", "cell", "key", "label_path", "expected", "actual", "message"} <= set(f)
+    [f, said] = item["findings"]  # the imbalance, and the text's 收到 count that no longer agrees
+    assert {"rule", "level", "sheet", "cell", "key", "label_path", "expected", "actual", "quote", "message"} <= set(f)
+    assert (said["rule"], said["sheet"], said["actual"], said["quote"]) == (
+        "TEXT_NUMBER_MISMATCH", "文字部分", 254, "本年度共收到政府信息公开申请254件")
     assert (f["rule"], f["level"], f["cell"], f["expected"], f["actual"]) == ("T3_BALANCE", "error", "D30", 1, 0)
     r = run("check", junk, bad, "--json")
     doc = json.loads(r.stdout)

@@ -166,7 +166,10 @@ def test_status_workbook(scenario):
     wb = openpyxl.load_workbook(scenario["out"] / "汇总表.xlsx", read_only=True)
     sheets = {n: list(wb[n].iter_rows(values_only=True)) for n in wb.sheetnames}
     wb.close()
-    assert list(sheets)[:3] == ["提交情况", "催报", "数据"]
+    assert list(sheets)[:4] == ["提交情况", "催报", "问题清单", "数据"]
+    problems = sheets["问题清单"]
+    assert problems[0][:3] == ("序号", "单位名称", "级别")
+    assert {int(r[0]) for r in problems[1:] if r[2] == "错误"} == ERRORS
     rows = sheets["提交情况"]
     assert len(rows) == N_UNITS + 1
     assert {r[2] for r in rows[1:]} == {"未提交", "有错误", "通过"}

@@ -111,6 +111,7 @@ def test_collect_last_year_and_wrong_year(tmp_path):
         for inst in spec.instances:  # re-balance this year's in-year relations
             if not inst.cross_year and inst.kind == "equal":
                 synth._balance(spec, d.values, inst)
+        d.text = synth.narrative(spec, d)  # the words follow the changed numbers
         (inbox / f"{i}.xlsx").write_bytes(build_workbook(d))
     (inbox / "3.xlsx").write_bytes(build_workbook(synth.synthetic(specmod.for_year(2023), "某市第3局", 2023,
                                                                   random.Random(3))))

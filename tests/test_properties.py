@@ -74,5 +74,5 @@ def test_one_changed_cell_reports_exactly_the_instances_depending_on_it(data, dr
     depending = {(i.rule, i.blame) for i in spec.instances if key in spec.depends_on(i)}
     assert expected <= depending
     _, res = check_bytes(build_workbook(data), "x.xlsx")
-    got = {(f.rule, f.key) for f in res.findings if f.level != "info"}
-    assert got == expected
+    got = {(f.rule, f.key) for f in res.findings if f.level != "info" and not f.rule.startswith("TEXT_")}
+    assert got == expected  # (the sample text, written for the old numbers, may now disagree: tests/test_text_*)

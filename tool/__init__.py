@@ -4,6 +4,7 @@
     format    the official format as data, compiled once per version (layout, structure, totals)
     workbook  writing our fill-in workbooks (xlsxwriter)
     read      reading filled workbooks back (sniff, values, reader)
+    text      the report's words: paragraphs, numbers, claims against the tables, text not ready, drafts
     check     rules from the relations, report rules, check, annotate, export
     collect   roster, distribute, intake, decide, 汇总表, run
     report    context, GB/T 9704 template, render, lint, batch, LibreOffice (one call, or a pool for many)

@@ -8,9 +8,10 @@ from datetime import date
 from ..core.findings import Finding, make
 from ..format import Spec, for_year
 from ..format.interchange import ReportData
+from ..format.localrules import NATIONAL, LocalRules
 
 
-def report_rules(data: ReportData, spec: Spec) -> list[Finding]:
+def report_rules(data: ReportData, spec: Spec, rules: LocalRules = NATIONAL) -> list[Finding]:
     common = spec.common
     lay = spec.layout
     out: list[Finding] = []
@@ -33,7 +34,7 @@ def report_rules(data: ReportData, spec: Spec) -> list[Finding]:
             level = "error" if kind == "department" else "warning"
             out.append(make("TEXT_REQUIRED", level=level, sheet=p.sheet, cell=p.cell, key=f"text.{s.key}",
                             label_path=(p.sheet, s.title), title=s.title, kind_name=common.kinds[kind]))
-    out += _sign_date(data, spec, kind)
+    out += _sign_date(data, spec, kind, rules)
     return out
 
 
@@ -43,7 +44,7 @@ def _info_value(data: ReportData, key: str) -> object:
     return data.text.get(key) if key == "preface" else data.info.get(key)
 
 
-def _sign_date(data: ReportData, spec: Spec, kind: str) -> list[Finding]:
+def _sign_date(data: ReportData, spec: Spec, kind: str, rules: LocalRules) -> list[Finding]:
     raw = data.info.get("sign_date", "")
     if not raw or not data.year:
         return []
@@ -56,7 +57,7 @@ def _sign_date(data: ReportData, spec: Spec, kind: str) -> list[Finding]:
         signed = date.fromisoformat(raw)
     except ValueError:
         return [make("SIGN_DATE_INVALID", **at)]
-    month, day = common["deadlines"][kind]
+    month, day = rules.deadline(kind, tuple(common["deadlines"][kind]))  # type: ignore[arg-type]
     deadline = date(data.year + 1, month, day)
     if signed <= deadline:
         return []

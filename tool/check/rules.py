@@ -14,24 +14,33 @@ from decimal import Decimal
 from ..core.findings import Finding, fmt_number, make, make_relation
 from ..format import Instance, Number, Spec, load
 from ..format.interchange import ReportData
+from ..format.localrules import NATIONAL, LocalRules
 from .report_rules import report_rules
 
 
 def check_data(data: ReportData, *, spec: Spec | None = None, prev: ReportData | None = None,
-               totals: dict[str, Number] | None = None, unread: Iterable[str] = ()) -> list[Finding]:
+               totals: dict[str, Number] | None = None, unread: Iterable[str] = (),
+               rules: LocalRules = NATIONAL, values: dict[str, Number] | None = None) -> list[Finding]:
     """All findings for one report's data, in one pass.
 
     ``totals``: numbers found in computed-total cells (compared with the recomputed ones);
     ``unread``: fields whose value could not be read, so that rules using them are skipped
-    (the reading finding already names the cell); ``prev``: last year's report.
+    (the reading finding already names the cell); ``prev``: last year's report; ``rules``: local
+    rules (deadlines; their levels are applied by the caller, over every finding).
     """
     spec = spec or data.spec
     skip = set(unread)
-    values = spec.compute({k: v for k, v in data.values.items() if k not in skip})
-    out = report_rules(data, spec)
+    if values is None:
+        values = readable_values(data, spec, skip)
+    out = report_rules(data, spec, rules)
     out += value_rules(data, spec, skip)
     out += total_rules(spec, values, totals or {}, skip)
     return out + relation_findings(spec, values, prev, skip)
+
+
+def readable_values(data: ReportData, spec: Spec, skip: set[str]) -> dict[str, Number]:
+    """Every field's value, totals recomputed, cells that could not be read counting 0."""
+    return spec.compute({k: v for k, v in data.values.items() if k not in skip} if skip else data.values)
 
 
 def relation_findings(spec: Spec, values: dict[str, Number], prev: ReportData | None,

@@ -10,28 +10,49 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..core.errors import NianbaoError, UnreadableError
+from ..core.errors import NianbaoError, UnreadableError, UsageError
 from ..core.files import display_name
 from ..core.findings import LEVEL_ZH, CheckResult, Finding, failed, failed_code, make, unreadable
 from ..core.isolate import Failed, isolated_map, run_isolated
 from ..format import Spec, common
 from ..format.interchange import ReportData
 from ..format.layout import position
+from ..format.localrules import NATIONAL, RULES_META, LocalRules, from_text
 from ..read import Submission, read_bytes, read_file
-from .rules import check_data
+from ..text import text_findings
+from .preflight import preflight
+from .rules import check_data, readable_values
 
 
 def unreadable_result(name: str, e: UnreadableError) -> CheckResult:
     return unreadable(name, e.code, e.params)
 
 
-def result_of(sub: Submission, *, prev: ReportData | None = None,
-              prev_findings: Iterable[Finding] = ()) -> CheckResult:
-    """Reading findings plus every rule, for a submission that was read."""
+def result_of(sub: Submission, *, prev: ReportData | None = None, prev_findings: Iterable[Finding] = (),
+              rules: LocalRules | None = None) -> CheckResult:
+    """Reading findings plus every rule, for a submission that was read. ``rules``: the local rules
+    given (``--rules``); None: the ones stored in the workbook by ``distribute``, else the national."""
     d = sub.data
-    rules = check_data(d, spec=sub.spec, prev=prev, totals=sub.totals, unread=sub.unread)
-    findings = sub.findings + list(prev_findings) + rules
+    spec = sub.spec or d.spec
+    local, notes = (rules, []) if rules is not None else stored_rules(sub.meta)
+    unread = sub.unread
+    values = readable_values(d, spec, unread)
+    found = check_data(d, spec=spec, prev=prev, totals=sub.totals, unread=unread, rules=local, values=values)
+    found += text_findings(d, spec, values, rows=sub.text_rows, skip=unread, rules=local)
+    found += preflight(d, spec)
+    findings = local.apply(sub.findings + list(prev_findings) + notes + found)
     return CheckResult(sub.file, d.format, d.year, d.org, _ordered(sub, findings))
+
+
+def stored_rules(meta: dict[str, str]) -> tuple[LocalRules, list[Finding]]:
+    """The local rules ``distribute`` stored in the workbook's metadata (a broken copy: national, noted)."""
+    text = meta.get(RULES_META, "")
+    if not text.strip():
+        return NATIONAL, []
+    try:
+        return from_text(text, common().sheets["meta"]), []
+    except UsageError as e:
+        return NATIONAL, [make("RULES_EMBEDDED_INVALID", reason=e.message.splitlines()[-1].strip(" -"))]
 
 
 def _ordered(sub: Submission, findings: list[Finding]) -> list[Finding]:
@@ -48,13 +69,13 @@ def _ordered(sub: Submission, findings: list[Finding]) -> list[Finding]:
 
 
 def check_bytes(data: bytes, name: str, *, prev: ReportData | None = None,
-                spec: Spec | None = None) -> tuple[Submission | None, CheckResult]:
+                spec: Spec | None = None, rules: LocalRules | None = None) -> tuple[Submission | None, CheckResult]:
     """Read and check one workbook's bytes; never raises for a bad file."""
     try:
         sub = read_bytes(data, name, spec=spec)
     except UnreadableError as e:
         return None, unreadable_result(name, e)
-    return sub, result_of(sub, prev=prev)
+    return sub, result_of(sub, prev=prev, rules=rules)
 
 
 def _read_path(path: str) -> Submission | UnreadableError:
@@ -90,23 +111,24 @@ def year_findings(data: ReportData | None, prev: ReportData | None, last_year: s
     return [make("CROSS_YEAR_YEAR", file=last_year, expected=data.year - 1, actual=prev.year or "（空）")]
 
 
-def _check_path(job: tuple[str, ReportData | None, list[Finding], str]) -> tuple[Submission | None, CheckResult]:
+def _check_path(job: tuple[str, ReportData | None, list[Finding], str, LocalRules | None]
+                ) -> tuple[Submission | None, CheckResult]:
     """Read and check one file (runs in a worker process)."""
-    path, prev, prev_notes, last_year = job
+    path, prev, prev_notes, last_year, rules = job
     try:
         sub = read_file(path)
     except UnreadableError as e:
         return None, unreadable_result(display_name(path), e)
     notes = prev_notes + year_findings(sub.data, prev, last_year)
-    return sub, result_of(sub, prev=prev, prev_findings=notes)
+    return sub, result_of(sub, prev=prev, prev_findings=notes, rules=rules)
 
 
-def check_files(paths: Iterable[str | Path], *, last_year: str | None = None
+def check_files(paths: Iterable[str | Path], *, last_year: str | None = None, rules: LocalRules | None = None
                 ) -> list[tuple[Submission | None, CheckResult]]:
     """Every file read and checked in a worker process: one file's crash never stops the others."""
     prev, prev_notes = load_last_year(last_year) if last_year else (None, [])
     paths = [str(p) for p in paths]
-    jobs = [(p, prev, prev_notes, last_year or "") for p in paths]
+    jobs = [(p, prev, prev_notes, last_year or "", rules) for p in paths]
     out: list[tuple[Submission | None, CheckResult]] = []
     for p, got in zip(paths, isolated_map(_check_path, jobs, jobs=min(len(paths), os.cpu_count() or 1)),
                       strict=True):
@@ -114,10 +136,10 @@ def check_files(paths: Iterable[str | Path], *, last_year: str | None = None
     return out
 
 
-def run_check(paths: Iterable[str | Path], *, last_year: str | None = None,
-              annotate: str | Path | None = None) -> tuple[list[CheckResult], list[Path]]:
+def run_check(paths: Iterable[str | Path], *, last_year: str | None = None, annotate: str | Path | None = None,
+              rules: LocalRules | None = None) -> tuple[list[CheckResult], list[Path]]:
     """``nianbao check``: every file's result, and the marked-up copies written to ``annotate``."""
-    checked = check_files(paths, last_year=last_year)
+    checked = check_files(paths, last_year=last_year, rules=rules)
     written: list[Path] = []
     if annotate:
         from .annotate import annotate_all

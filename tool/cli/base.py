@@ -94,5 +94,17 @@ def output_dir(help: str, **kw: Any) -> Decorator:
     return click.option("-o", "--output", "outdir", type=click.Path(file_okay=False), help=help, **kw)
 
 
+def _load_rules(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
+    from ..format.localrules import load_rules
+
+    return load_rules(value) if value else None
+
+
+def rules_option(help: str = "本地规则文件（TOML，用 nianbao rules-template 生成示例）；不给时按全国规则") -> Decorator:
+    """``--rules FILE``: read and validated while the options are parsed (a broken file: exit 2, its line)."""
+    return click.option("--rules", "rules", type=click.Path(dir_okay=False), callback=_load_rules,
+                        metavar="规则文件", help=help)
+
+
 def year_option(help: str = "报告年度，如 2024", **kw: Any) -> Decorator:
     return click.option("--year", type=click.IntRange(2000, 2100), help=help, **kw)

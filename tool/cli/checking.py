@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..core.errors import UsageError
-from .base import CONTEXT, Bar, json_option, output_dir, year_option
+from .base import CONTEXT, Bar, json_option, output_dir, rules_option, year_option
 
 
 @click.command("check", context_settings=CONTEXT)
@@ -19,8 +19,10 @@ from .base import CONTEXT, Bar, json_option, output_dir, year_option
               help="上年的填报表（任一格式版本均可），用于跨年度核对")
 @click.option("--annotate", "annotate_dir", type=click.Path(file_okay=False),
               help="为每个有问题的文件在此文件夹写一份标注了问题的副本（用于退回），原文件不变")
-def check_cmd(files: tuple[str, ...], as_json: bool, last_year: str | None, annotate_dir: str | None) -> None:
-    """校验填好的填报表：数字、勾稽关系、必填项、格式版本。
+@rules_option("本地规则文件（TOML）；不给时用填报表中下发时保存的规则，没有则按全国规则")
+def check_cmd(files: tuple[str, ...], as_json: bool, last_year: str | None, annotate_dir: str | None,
+              rules: object) -> None:
+    """校验填好的填报表：数字、勾稽关系、必填项、格式版本，以及文字与表格是否一致、标题和前言是否规范。
 
     \b
     退出码：0 没有错误（可以有警告）；1 有错误；2 文件无法读取或不是本系统的填报表。
@@ -30,10 +32,11 @@ def check_cmd(files: tuple[str, ...], as_json: bool, last_year: str | None, anno
       nianbao check 收件/*.xlsx --json > 校验结果.json
       nianbao check 财政局2024.xlsx --last-year 财政局2023.xlsx
       nianbao check 收件/*.xlsx --annotate 退回/
+      nianbao check 财政局.xlsx --rules 本地规则.toml
     """
     from ..check.run import describe, exit_code, run_check
 
-    results, annotated = run_check(files, last_year=last_year, annotate=annotate_dir)
+    results, annotated = run_check(files, last_year=last_year, annotate=annotate_dir, rules=rules)  # type: ignore[arg-type]
     if as_json:
         click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=1))
     else:
@@ -53,8 +56,9 @@ def check_cmd(files: tuple[str, ...], as_json: bool, last_year: str | None, anno
 @output_dir("输出文件夹，默认 output/<年度>/")
 @json_option("以 JSON 输出各单位状态")
 @click.option("--jobs", type=click.IntRange(1, 64), help="并行进程数，默认为 CPU 核数")
+@rules_option("本地规则文件（TOML），用于校验每份填报表并存入汇总填报表；不给时按全国规则")
 def collect(folder: str, roster: str | None, org: str | None, year: int | None, last_dir: str | None,
-            outdir: str | None, as_json: bool, jobs: int | None) -> None:
+            outdir: str | None, as_json: bool, jobs: int | None, rules: object) -> None:
     """收集文件夹中各单位交回的填报表：谁未交、谁有错、汇总数据、退回件。
 
     \b
@@ -67,8 +71,11 @@ def collect(folder: str, roster: str | None, org: str | None, year: int | None, 
 
     if not Path(folder).is_dir():
         raise UsageError(f"找不到文件夹 {folder}")
+    from ..format.localrules import NATIONAL
+
     coll, out, text = run_collect(Path(folder), roster=roster, org=org, year=year, last_dir=last_dir,
-                                  outdir=Path(outdir) if outdir else None, jobs=jobs, progress=Bar())
+                                  outdir=Path(outdir) if outdir else None, jobs=jobs, progress=Bar(),
+                                  rules=rules or NATIONAL)  # type: ignore[arg-type]
     if as_json:
         click.echo(json.dumps(status_json(coll, out), ensure_ascii=False, indent=1))
     else:
@@ -77,4 +84,42 @@ def collect(folder: str, roster: str | None, org: str | None, year: int | None, 
     sys.exit(0 if coll.all_passed else 1)
 
 
-COMMANDS = [check_cmd, collect]
+@click.command("draft", context_settings=CONTEXT)
+@click.argument("file", type=click.Path(dir_okay=False), metavar="填报表")
+@json_option()
+@click.option("--claims", is_flag=True, help="另列出文字中读到的每个数字，以及它与表格中哪个数字一致（✔）或不一致（✘）")
+def draft_cmd(file: str, as_json: bool, claims: bool) -> None:
+    """根据填报表中的数字写出参考表述（依申请公开、行政复议和行政诉讼），可复制到文字部分。
+
+    \b
+    与填报表“文字部分”右侧“参考表述”单元格中的句子相同（那里随填写自动更新）。
+    示例：
+      nianbao draft 财政局2024.xlsx
+      nianbao draft 财政局2024.xlsx --claims
+    """
+    from ..text.draft import claims_file, draft_file
+
+    if claims:
+        rows = claims_file(file)
+        if as_json:
+            click.echo(json.dumps([{"where": w, "quote": q, "agrees": ok, "table": t} for w, q, ok, t in rows],
+                                  ensure_ascii=False, indent=1))
+            return
+        for w, q, ok, t in rows:
+            click.echo(f"{'✔' if ok else '✘'} {w}：“{q}”{'＝' if ok else '≠'} {t}")
+        if not rows:
+            click.echo("文字中没有读到与表格对应的数字")
+        return
+
+    data, said, unread = draft_file(file)
+    if as_json:
+        click.echo(json.dumps([{"title": t, "text": s} for t, s in said], ensure_ascii=False, indent=1))
+        return
+    click.echo(f"{data.org}{data.year or ''}年度 参考表述：")
+    for title, text in said:
+        click.echo(f"【{title}】\n{text}")
+    if unread:
+        click.echo(f"注意：有 {unread} 个数字单元格无法读取，按 0 计；请先用 nianbao check 校验", err=True)
+
+
+COMMANDS = [check_cmd, collect, draft_cmd]

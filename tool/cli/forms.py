@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .base import CONTEXT, Bar, format_option, json_option, output_dir, output_file, year_option
+from .base import CONTEXT, Bar, format_option, json_option, output_dir, output_file, rules_option, year_option
 
 
 @click.command(context_settings=CONTEXT)
@@ -108,25 +108,31 @@ def roster_template_cmd(output: str) -> None:
 @click.option("--last-year", "last_dir", type=click.Path(file_okay=False),
               help="上年收集的填报表所在文件夹：预填“上年结转”，并附上年参考表")
 @output_dir("输出文件夹", required=True)
+@rules_option("本地规则文件（TOML），存入每份填报表，各单位自查时按此规则校验")
 @click.option("--workspace", "ws_dir", type=click.Path(file_okay=False),
               help="网上报送工作台：把每个单位的报送链接写入其填报表的“填报说明”")
-def distribute(roster: str, year: int, fmt: str | None, last_dir: str | None, outdir: str, ws_dir: str | None) -> None:
+def distribute(roster: str, year: int, fmt: str | None, last_dir: str | None, outdir: str, rules: object,
+               ws_dir: str | None) -> None:
     """按单位名单为每个单位生成预填好的填报表。
 
     \b
     示例：
       nianbao distribute 名单.xlsx --year 2024 -o 下发
       nianbao distribute 名单.xlsx --year 2024 --last-year 2023年收回 -o 下发
+      nianbao distribute 名单.xlsx --year 2024 --rules 本地规则.toml -o 下发
       nianbao distribute 名单.xlsx --year 2024 --workspace 工作台 -o 下发
     """
+    from ..format.localrules import NATIONAL
+
+    kw = {"fmt": fmt, "last_dir": last_dir, "progress": Bar(), "rules": rules or NATIONAL}
     if ws_dir:
         from ..workspace.setup import distributed
 
-        done = distributed(ws_dir, roster, year, Path(outdir), fmt=fmt, last_dir=last_dir, progress=Bar())
+        done = distributed(ws_dir, roster, year, Path(outdir), **kw)
     else:
         from ..collect.distribute import run_distribute
 
-        done = run_distribute(roster, year, Path(outdir), fmt=fmt, last_dir=last_dir, progress=Bar())
+        done = run_distribute(roster, year, Path(outdir), **kw)  # type: ignore[arg-type]
     click.echo(f"已为 {len(done.paths)} 个单位生成填报表：{outdir}")
     if done.last_year is not None:
         missing = done.without_last_year
@@ -176,4 +182,19 @@ def codes(as_json: bool) -> None:
     sys.stdout.flush()
 
 
-COMMANDS = [template, fields, export_cmd, roster_template_cmd, distribute, docx_template_cmd, codes]
+@click.command("rules-template", context_settings=CONTEXT)
+@output_file("输出文件", default="本地规则.toml", show_default=True)
+def rules_template_cmd(output: str) -> None:
+    """生成带说明的本地规则文件示例（期限、字数上限、必写内容、校验结果的级别）。
+
+    \b
+    修改后用 --rules 传给 check、distribute、collect、report。
+    示例：
+      nianbao rules-template -o 本地规则.toml
+    """
+    from ..format.localrules import write_sample
+
+    click.echo(f"已生成本地规则示例：{write_sample(output)}。用记事本等修改后，以 --rules 使用。")
+
+
+COMMANDS = [template, fields, export_cmd, roster_template_cmd, distribute, docx_template_cmd, codes, rules_template_cmd]

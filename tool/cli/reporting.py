@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..core.errors import UsageError
-from .base import CONTEXT, Bar, fail, output_file
+from .base import CONTEXT, Bar, fail, output_file, rules_option
 
 
 @click.command("report", context_settings=CONTEXT)
@@ -20,12 +20,14 @@ from .base import CONTEXT, Bar, fail, output_file
               help="自定义的报告模板（先用 nianbao docx-template 导出默认模板再修改）")
 @click.option("--pdf", is_flag=True, help="同时转换为 PDF（需要 LibreOffice）")
 @click.option("--force", is_flag=True, help="校验有错误时仍然生成，文档每页页眉和标题上方标注“草稿（未通过校验）”")
+@rules_option("本地规则文件（TOML）；不给时用填报表中下发时保存的规则，没有则按全国规则")
 def report_cmd(file: str | None, all_dir: str | None, output: str | None, template_path: str | None, pdf: bool,
-               force: bool) -> None:
+               force: bool, rules: object) -> None:
     """根据填好的填报表一键生成年度报告（Word，可选 PDF）。
 
     \b
-    先按 check 的规则校验；有错误时不生成（退出码 1），除非加 --force（生成草稿）。
+    先按 check 的规则校验（含文字与表格是否一致、标题、前言等预审），并列出警告；有错误时不生成（退出码 1），
+    除非加 --force（生成草稿）。
     退出码：0 已生成；1 校验有错误；2 无法继续（文件无法读取、模板有问题、没有 LibreOffice）。
     \b
     示例：
@@ -35,18 +37,20 @@ def report_cmd(file: str | None, all_dir: str | None, output: str | None, templa
       nianbao report --all output/2024      （collect 之后，批量生成）
     """
     if all_dir:
-        _report_all(Path(all_dir), template_path, pdf)
+        _report_all(Path(all_dir), template_path, pdf, rules)
         return
     if not file:
         raise UsageError("请给出填报表文件，或用 --all <collect 的输出文件夹> 批量生成")
     from ..check.run import describe
     from ..report.make import make_report
 
-    made = make_report(file, output=output, template=template_path, pdf=pdf, force=force)
+    made = make_report(file, output=output, template=template_path, pdf=pdf, force=force, rules=rules)  # type: ignore[arg-type]
     result = made.result
     if not result.readable:
         click.echo(describe(result), err=True)
         sys.exit(2)
+    if result.ok and result.warnings:  # the preflight: what graders would mark, before the report is used
+        click.echo(describe(result), err=True)
     if not result.ok:
         click.echo(describe(result), err=True)
         if made.refused:
@@ -57,10 +61,10 @@ def report_cmd(file: str | None, all_dir: str | None, output: str | None, templa
         click.echo(f"已生成 PDF：{p}")
 
 
-def _report_all(outdir: Path, template_path: str | None, pdf: bool) -> None:
+def _report_all(outdir: Path, template_path: str | None, pdf: bool, rules: object) -> None:
     from ..report.make import make_all
 
-    done = make_all(outdir, template=template_path, pdf=pdf, progress=Bar())
+    done = make_all(outdir, template=template_path, pdf=pdf, progress=Bar(), rules=rules)  # type: ignore[arg-type]
     click.echo(f"已生成 {len(done.made)} 份报告：{done.folder}")
     if done.pdfs:
         click.echo(f"已转换为 PDF：{len(done.pdfs)} 份")

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 from ..core.errors import UnreadableError
@@ -22,6 +23,7 @@ from ..core.findings import CheckResult, Finding, failed, make, unreadable
 from ..core.isolate import Failed, isolated_map
 from ..format import Number, Spec, common, for_year, latest, load
 from ..format.interchange import ReportData
+from ..format.localrules import NATIONAL, LocalRules
 from .intake import Source, doc_modified, sha256
 from .roster import Matcher, Unit
 
@@ -111,14 +113,19 @@ class Collection:
         self.totals = _sum(self.spec, [s.entry.values for s in self.contributions if s.entry])
 
     def consolidated(self, kind: str = "government") -> ReportData:
+        """The sums as one report; its text holds the 参考表述 drafted from them, for the office to edit."""
+        from ..text.draft import prefilled
+
         values = {k: v for k, v in self.totals.items() if k in self.spec.inputs}
-        return ReportData(self.format, self.year, self.org, {"kind": kind}, values, {})
+        data = ReportData(self.format, self.year, self.org, {"kind": kind}, values, {})
+        data.text = prefilled(data, self.spec)
+        return data
 
 
 # -- inspection (runs in worker processes) ------------------------------------------------
 
-def inspect(source: Source) -> Entry:
-    """Read and check one workbook; never raises (problems become findings)."""
+def inspect(source: Source, rules: LocalRules = NATIONAL) -> Entry:
+    """Read and check one workbook with the office's rules (``--rules``; national without); never raises."""
     from ..check import check_bytes
 
     if source.code:
@@ -127,7 +134,7 @@ def inspect(source: Source) -> Entry:
         blob = source.read()
     except UnreadableError as e:
         return Entry(source, "", unreadable(source.name, e.code, {k: v for k, v in e.params.items() if k != "file"}))
-    sub, result = check_bytes(blob, source.name)
+    sub, result = check_bytes(blob, source.name, rules=rules)
     entry = Entry(source, sha256(blob), result)
     if sub is None:
         return entry
@@ -145,15 +152,17 @@ def inspect(source: Source) -> Entry:
 
 
 def inspect_all(sources: Iterable[Source], jobs: int | None = None,
-                progress: Callable[[int], None] | None = None) -> Iterator[Entry]:
-    """Inspect in ``jobs`` worker processes (default: all cores), yielding in input order.
+                progress: Callable[[int], None] | None = None, rules: LocalRules = NATIONAL) -> Iterator[Entry]:
+    """Inspect in ``jobs`` worker processes (default: all cores) with the office's ``rules``, yielding
+    in input order.
 
     A source whose worker crashes, raises or runs out of time is that source's 无法读取 entry;
     the worker is replaced and the others go on (``core.isolate``).
     """
     sources = list(sources)
     jobs = min(jobs or os.cpu_count() or 1, max(len(sources), 1))
-    for s, got in zip(sources, isolated_map(inspect, sources, jobs=jobs, progress=progress), strict=True):
+    fn = partial(inspect, rules=rules) if not rules.national else inspect
+    for s, got in zip(sources, isolated_map(fn, sources, jobs=jobs, progress=progress), strict=True):
         yield Entry(s, "", failed(s.name, got)) if isinstance(got, Failed) else got
 
 

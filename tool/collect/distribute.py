@@ -16,6 +16,7 @@ from ..core.files import Names, safe_name, write_atomic
 from ..core.progress import SILENT, Progress
 from ..format import Spec, common, for_year, load
 from ..format.interchange import ReportData
+from ..format.localrules import NATIONAL, LocalRules
 from .intake import Source
 from .roster import Matcher, Unit
 
@@ -67,9 +68,10 @@ def match_last_year(units: list[Unit], last: list[tuple[str, ReportData, dict[st
 
 def distribute(units: list[Unit], year: int, outdir: Path, *, fmt: str | None = None,
                last_year: dict[str, LastYear] | None = None, progress: Progress = SILENT,
-               links: dict[str, str] | None = None) -> list[Path]:
+               links: dict[str, str] | None = None, rules: LocalRules = NATIONAL) -> list[Path]:
     """Write every unit's workbook; returns the paths in roster order. ``links``: seq → the unit's
-    upload link in the office's workspace, written into 填报说明."""
+    upload link in the office's workspace, written into 填报说明; ``rules``: the office's local rules,
+    stored in each workbook."""
     from ..workbook import build_workbook
 
     spec = load(fmt) if fmt else for_year(year)
@@ -80,7 +82,8 @@ def distribute(units: list[Unit], year: int, outdir: Path, *, fmt: str | None = 
         last = (last_year or {}).get(u.seq)
         data = unit_data(spec, u, year, last)
         blob = build_workbook(data, spec=spec, written_by="distribute", locked_info=LOCKED_INFO,
-                              reference=last.data if last else None, submit_url=(links or {}).get(u.seq, ""))
+                              reference=last.data if last else None, submit_url=(links or {}).get(u.seq, ""),
+                              rules_text=rules.text)
         paths.append(write_atomic(outdir / names.give(file_name(u, year)), blob))
         progress.step()
     progress.done()
@@ -126,11 +129,13 @@ class Distributed:
 
 def run_distribute(roster: str | Path, year: int, outdir: Path, *, fmt: str | None = None,
                    last_dir: str | None = None, progress: Progress = SILENT,
-                   links: dict[str, str] | None = None) -> Distributed:
-    """``nianbao distribute``: read the roster (and last year's folder), write every unit's workbook."""
+                   links: dict[str, str] | None = None, rules: LocalRules = NATIONAL) -> Distributed:
+    """``nianbao distribute``: read the roster (and last year's folder), write every unit's workbook
+    (with the office's local rules stored in it)."""
     from .roster import read_roster
 
     units = read_roster(roster)
     last = match_last_year(units, read_folder(Path(last_dir))) if last_dir else None
-    return Distributed(distribute(units, year, outdir, fmt=fmt, last_year=last, progress=progress, links=links),
+    return Distributed(distribute(units, year, outdir, fmt=fmt, last_year=last, progress=progress, links=links,
+                                  rules=rules),
                        units, last)

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from ..core.files import safe_name
+from ..core.findings import LEVEL_ZH
 from ..format import Number, common
 from ..workbook.book import TEXT_ONLY
 from ..workbook.sheetxml import splice_rows
@@ -99,8 +100,16 @@ def first_error(e: Entry | None) -> str:
     return (f.message + (f"（另有{more}处错误）" if more > 0 else "")) if f else ""
 
 
+def problem_rows(coll: Collection) -> Iterator[list[Any]]:
+    """Every error and warning of every unit's submission (the text's disagreements included), one a row."""
+    for s in coll.units:
+        for f in (s.entry.result.findings if s.entry else []):
+            if f.level in ("error", "warning"):
+                yield [s.unit.seq, s.unit.name, LEVEL_ZH[f.level], f.sheet, f.cell, f.rule, f.message, f.quote]
+
+
 def status_workbook(coll: Collection) -> bytes:
-    """汇总表.xlsx: 提交情况, 催报, 数据, 未识别文件, 重复提交."""
+    """汇总表.xlsx: 提交情况, 催报, 问题清单, 数据, 未识别文件, 重复提交."""
     b = _Book()
     ws = b.sheet("status")
     status_col = 2
@@ -111,6 +120,7 @@ def status_workbook(coll: Collection) -> bytes:
     chase = [s for s in coll.units if s.status in ("missing", "failed")]
     b.rows(b.sheet("chase"), ([s.unit.seq, s.unit.name, s.label, s.unit.contact, s.unit.phone, s.unit.email,
                                first_error(s.entry)] for s in chase))
+    b.rows(b.sheet("problems"), problem_rows(coll))
     figures = b.wb.add_worksheet(common().sheets["figures"])
     figure_frame(figures, coll, b.head, b.total)
     b.rows(b.sheet("unknown"), ([e.name, e.org, e.unit_id, e.year or "",

@@ -15,6 +15,7 @@ from ..core.isolate import Background, isolated_map
 from ..core.outset import folder_lock, stage, swap
 from ..core.progress import SILENT, Progress
 from ..format import common
+from ..format.localrules import NATIONAL, LocalRules
 from .decide import Collection, Entry, decide, default_outdir, inspect_all
 from .intake import find_sources
 from .output import consolidated_name, detail_writer, status_workbook, with_figures
@@ -23,8 +24,11 @@ from .summary import findings_json, manifest, summary
 
 def run_collect(folder: Path, *, roster: str | None = None, org: str | None = None, year: int | None = None,
                 last_dir: str | None = None, outdir: Path | None = None, jobs: int | None = None,
-                progress: Progress = SILENT, returns: bool = True) -> tuple[Collection, Path, str]:
-    """Collect a folder of submissions; returns the decisions, the output folder and the summary text."""
+                progress: Progress = SILENT, returns: bool = True,
+                rules: LocalRules = NATIONAL) -> tuple[Collection, Path, str]:
+    """Collect a folder of submissions; returns the decisions, the output folder and the summary text.
+    ``rules``: the office's local rules (``--rules``), applied to every submission and stored in the
+    consolidated workbook; without them the national rules (not the copies stored in submissions)."""
     from .roster import read_roster
 
     units = read_roster(roster) if roster else None
@@ -32,13 +36,13 @@ def run_collect(folder: Path, *, roster: str | None = None, org: str | None = No
     skip = [outdir] if outdir else []
     sources = list(find_sources(folder, skip=skip))
     progress.start(len(sources), "读取并校验填报表")
-    entries = list(inspect_all(sources, jobs, progress=progress.step))
+    entries = list(inspect_all(sources, jobs, progress=progress.step, rules=rules))
     progress.done()
     coll = decide(entries, units, org=org, year=year)
     if last_dir:
         apply_last_year(coll, Path(last_dir))
     out = outdir or default_outdir(coll.year)
-    write_outputs(coll, out, returns=returns, parallel=(jobs or os.cpu_count() or 1) > 1)
+    write_outputs(coll, out, returns=returns, parallel=(jobs or os.cpu_count() or 1) > 1, rules=rules)
     return coll, out, summary(coll)
 
 
@@ -58,18 +62,21 @@ def apply_last_year(coll: Collection, last_dir: Path) -> None:
     coll.resum()
 
 
-def write_outputs(coll: Collection, out: Path, *, returns: bool = True, parallel: bool = False) -> dict[str, Path]:
+def write_outputs(coll: Collection, out: Path, *, returns: bool = True, parallel: bool = False,
+                  rules: LocalRules = NATIONAL) -> dict[str, Path]:
     """Every output file, written as a set (``core.outset``): under the folder's lock, into a fresh
     staging folder, then swapped in for the previous run's set. With ``parallel`` the status
-    workbook is written in a second process while the consolidated workbook is built."""
+    workbook is written in a second process while the consolidated workbook is built; ``rules``
+    (the office's local rules) are stored in the consolidated workbook."""
     with folder_lock(out, "汇总"):
         staged = stage(out)
-        written = _write_set(coll, staged, returns=returns, parallel=parallel)
+        written = _write_set(coll, staged, returns=returns, parallel=parallel, rules=rules)
         swapped = swap(out, staged, last=common().outputs["manifest"])
     return {k: out / p.name for k, p in written.items() if out / p.name in swapped}
 
 
-def _write_set(coll: Collection, out: Path, *, returns: bool, parallel: bool) -> dict[str, Path]:
+def _write_set(coll: Collection, out: Path, *, returns: bool, parallel: bool,
+               rules: LocalRules = NATIONAL) -> dict[str, Path]:
     from ..workbook import build_workbook
 
     names = common().outputs
@@ -77,7 +84,8 @@ def _write_set(coll: Collection, out: Path, *, returns: bool, parallel: bool) ->
     cons = None
     written: dict[str, Path] = {}
     if coll.contributions:
-        blob = build_workbook(coll.consolidated(), written_by="collect", extra=detail_writer(coll))
+        blob = build_workbook(coll.consolidated(), written_by="collect", extra=detail_writer(coll),
+                              rules_text=rules.text)
         blob = with_figures(blob, coll, common().sheets["detail"], only_passing=True)
         cons = written["consolidated"] = write_atomic(out / consolidated_name(coll), blob)
     sheet = status.result() if status else None

@@ -30,12 +30,13 @@ class Finding:
     expected: Any = None
     actual: Any = None
     related: tuple[str, ...] = ()  # other cells involved, e.g. the terms of a sum
+    quote: str = ""  # the words of the text a finding is about (text checks)
 
     def to_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "level": self.level, "sheet": self.sheet, "cell": self.cell,
                 "key": self.key, "label_path": " › ".join(self.label_path),
                 "expected": _plain(self.expected), "actual": _plain(self.actual),
-                "related": list(self.related), "message": self.message}
+                "related": list(self.related), "quote": self.quote, "message": self.message}
 
 
 def _plain(v: Any) -> Any:

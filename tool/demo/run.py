@@ -47,8 +47,10 @@ def run_demo(out: Path, say: Callable[[str], None], pdf: bool = True) -> list[Pa
     made.append(wb_path)
     say(f"2. 参考报告的数据填入填报表：{wb_path.name}")
     sub, result = check_bytes(wb_path.read_bytes(), wb_path.name)
-    say("3. 校验：" + ("通过，没有错误" if result.ok else "发现错误") + f"（{len(result.findings)} 条提示）")
-    if not result.ok:
+    said = [f for f in result.findings if f.rule.startswith("TEXT_")]
+    say("3. 校验：" + ("通过，没有错误" if result.ok else "发现错误") + f"（{len(result.warnings)} 个警告，"
+        f"其中文字与表格不一致 {len(said)} 处：原报告的文字即如此，示例照录）")
+    if result.errors or result.warnings:
         say(describe(result))
     doc = write_atomic(out / default_output_name(sub.data), Renderer(None, sub.data.format).render(sub.data))
     made.append(doc)
@@ -68,7 +70,7 @@ def _departments(root: Path, say: Callable[[str], None]) -> list[Path]:
     from ..format import for_year
     from ..report.render import Renderer, default_output_name
     from ..workbook import build_workbook
-    from .synth import synthetic, unbalance
+    from .synth import narrative, synthetic, unbalance
 
     spec = for_year(DEMO_YEAR)
     units = [Unit(str(i), n, contact=f"联系人{i}", phone=f"0351-555000{i}") for i, n in enumerate(DEMO_UNITS, 1)]
@@ -80,8 +82,9 @@ def _departments(root: Path, say: Callable[[str], None]) -> list[Path]:
     for u in units[:-1]:  # the last unit has not returned its form
         data = synthetic(spec, u.name, DEMO_YEAR, random.Random(int(u.seq)))
         data.info.update(unit_id=u.ident, contact=u.contact, phone=u.phone)
-        if u.seq == "2":  # one department's table 三 does not balance
+        if u.seq == "2":  # one department's table 三 does not balance (its text follows its numbers)
             unbalance(spec, data, 2)
+            data.text = narrative(spec, data)
         write_atomic(inbox / sent[int(u.seq) - 1].name, build_workbook(data, written_by="distribute"))
     say(f"6. 模拟各单位交回 {len(units) - 1} 份（其中 1 份有错误，1 个单位未交）")
     coll, outdir, text = run_collect(inbox, roster=str(roster), org=DEMO_ORG, year=DEMO_YEAR,
@@ -91,12 +94,15 @@ def _departments(root: Path, say: Callable[[str], None]) -> list[Path]:
     made = sorted(p for p in outdir.rglob("*") if p.is_file())
     cons_path = outdir / consolidated_name(coll)
     if cons_path.exists():
-        # the office writes the narrative of the 本级政府 report; the demo borrows sample text
-        cons = replace(coll.consolidated(), text=synthetic(spec, DEMO_ORG, DEMO_YEAR, random.Random(0)).text,
-                       info={"kind": "government", "sign_date": f"{DEMO_YEAR + 1}-03-20"})
+        # the consolidated workbook holds the 参考表述 drafted from the sums; the office writes the rest of
+        # the narrative (the demo: sample sentences around those drafts, so words and tables agree)
+        cons = replace(coll.consolidated(), info={"kind": "government", "sign_date": f"{DEMO_YEAR + 1}-03-20",
+                                                  "url": "https://www.example.gov.cn/zwgk/"})
+        cons.text = narrative(spec, cons)
         doc = write_atomic(outdir / default_output_name(cons), Renderer(None, spec.id).render(cons))
         made.append(doc)
         say(f"9. 本级政府汇总年度报告：{root.name}/汇总结果/{doc.name}")
+        say("   " + _text_verdict(cons, coll))
     return made
 
 
@@ -114,6 +120,19 @@ def _workspace(root: Path, roster: Path, returns: list[Path], say: Callable[[str
     for u, path in zip(ws.units(), returns, strict=False):
         receive(ws, u, path.read_bytes(), path.name, examine)
     say(f"8. 网上报送工作台（已收到 {len(returns)} 份）：运行 nianbao serve {folder} ，在浏览器中打开显示的办公室链接")
+
+
+def _text_verdict(cons: ReportData, coll) -> str:  # type: ignore[no-untyped-def]
+    """What check says of the words against the tables: the 本级政府 report and the passing units'."""
+    from ..check import check_bytes
+    from ..workbook import build_workbook
+
+    _, res = check_bytes(build_workbook(cons, written_by="collect"), "本级")
+    own = [f for f in res.findings if f.rule.startswith("TEXT_")]
+    units = [f for s in coll.units if s.passing and s.entry for f in s.entry.result.findings
+             if f.rule.startswith("TEXT_")]
+    return (f"校验文字与表格：本级政府报告 {len(own)} 处不一致，{len(coll.contributions)} 个通过校验的单位 "
+            f"{len(units)} 处不一致")
 
 
 def _pdfs(docs: list[Path], say: Callable[[str], None]) -> list[Path]:

@@ -215,8 +215,9 @@ class Common:
         """The fill-in workbook's name: <单位名称><年度>年政府信息公开工作年度报告填报表."""
         return self.raw["form_title"].format(org=org, year=year)
 
-    def preface(self, org: str, year: int | str) -> str:
-        return self.raw["preface"].format(org=org, year=year)
+    def preface(self, org: str, year: int | str, url: str = "") -> str:
+        """The default preface, with where the report is published (the URL of 基本信息 公开网址, if known)."""
+        return self.raw["preface"].format(org=org, year=year) + self.raw["preface_url"].format(url=url, org=org)
 
     def __getitem__(self, key: str) -> Any:
         return self.raw[key]

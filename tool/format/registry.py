@@ -26,7 +26,7 @@ from .spec import Spec
 ENV = "NIANBAO_FORMATS"
 COMMON = "common.json"
 _REQUIRED_COMMON = ("product", "report_title", "form_title", "report_doc", "sheets", "kinds", "deadlines",
-                    "info_fields", "preface", "text_rows", "roster", "blank_tokens", "number_suffixes",
+                    "info_fields", "preface", "preface_url", "text_rows", "roster", "blank_tokens", "number_suffixes",
                     "statuses", "outputs", "columns", "words")
 
 
@@ -54,6 +54,28 @@ def common() -> Common:
     if len(sheets) != len(set(sheets)):
         src.fail("sheets", "工作表名称重复")
     return Common(raw)
+
+
+TEXT = "text.json"
+_REQUIRED_TEXT = ("units", "skip_words", "topics", "terms", "zero", "all_upheld", "none_fee", "percent", "sums",
+                  "placeholders", "period", "year_words", "obsolete_outline", "required", "drafts", "default_units")
+
+
+@cache
+def text_data() -> dict[str, Any]:
+    """The parsed vocabulary (checked for its top-level keys)."""
+    raw = _read_json(data_dir() / TEXT)
+    if not isinstance(raw, dict):
+        raise FormatDataError(TEXT, "", "应为 JSON 对象")
+    for key in _REQUIRED_TEXT:
+        if key not in raw:
+            raise FormatDataError(TEXT, key, f"缺少“{key}”")
+    for i, t in enumerate(raw["terms"]):
+        for k in ("id", "kind", "topics", "words", "alts"):
+            if k not in t:
+                raise FormatDataError(TEXT, f"terms[{i}]", f"缺少“{k}”")
+    return raw
+
 
 
 def from_data(data: dict[str, Any], *, source: str = "", last_year: int | None = None,
@@ -149,3 +171,4 @@ def reset() -> None:
     """Forget loaded data (after ``NIANBAO_FORMATS`` changes)."""
     common.cache_clear()
     _all.cache_clear()
+    text_data.cache_clear()

@@ -40,6 +40,7 @@ class Submission:
     broken_sheets: set[str] = field(default_factory=set)  # sheets whose structure is wrong
     spec: Spec | None = None
     path: str = ""  # the file on disk, when read from one (``file`` is the name shown)
+    text_rows: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)  # section → (row, text) filled
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled (from a worker process) with the format version's id, not its compiled Spec."""
@@ -283,5 +284,7 @@ def _read_text(book: _Book, exp: Structure, sub: Submission) -> None:
             continue
         rows = book.rows(p.sheet, exp.nrows.get(p.sheet))
         col = p.col - 1
-        paras = [cell_text(row[col]) for row in rows[p.row - 1:p.row - 1 + p.rows] if col < len(row) and row[col] != ""]
-        sub.data.text[key] = "\n".join(t for t in paras if t)
+        filled = tuple((p.row + i, text) for i, row in enumerate(rows[p.row - 1:p.row - 1 + p.rows])
+                       if col < len(row) and row[col] != "" and (text := cell_text(row[col])))
+        sub.text_rows[key] = filled
+        sub.data.text[key] = "\n".join(t for _, t in filled)

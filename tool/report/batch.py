@@ -18,6 +18,7 @@ from ..core.findings import failed
 from ..core.isolate import Failed, isolated_map
 from ..core.progress import SILENT, Progress
 from ..format import common
+from ..format.localrules import LocalRules
 
 _RENDERERS: dict[tuple[str | None, str], object] = {}
 
@@ -31,6 +32,7 @@ class Job:
     template: str | None
     index: int = -1  # the member's position in the zip, and inside a zip in it (see collect.intake.Source)
     inner: int = -1
+    rules: LocalRules | None = None  # None: each workbook's stored rules, else national
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ class _Rendered:
     error: str = ""
 
 
-def jobs_from(outdir: Path, template: str | None) -> tuple[list[Job], str]:
+def jobs_from(outdir: Path, template: str | None, rules: LocalRules | None = None) -> tuple[list[Job], str]:
     """The render jobs of a collect output folder, and the collection's format version."""
     names = common().outputs
     mf = outdir / names["manifest"]
@@ -61,12 +63,13 @@ def jobs_from(outdir: Path, template: str | None) -> tuple[list[Job], str]:
     except (OSError, ValueError, RecursionError):
         raise UsageError(f"{mf} 无法读取或已损坏：请重新运行 nianbao collect") from None
     target = str(outdir / names["reports"])
-    out = [Job(u["name"], u["source"], u.get("member", ""), target, template, u.get("index", -1), u.get("inner", -1))
+    out = [Job(u["name"], u["source"], u.get("member", ""), target, template, u.get("index", -1), u.get("inner", -1),
+               rules)
            for u in manifest["units"] if u["status"] in ("passed", "warned")]
     if manifest.get("consolidated"):
         org = manifest.get("org") or names["default_org"]
         out.append(Job(f"{org}{names['consolidated_suffix']}", str(outdir / manifest["consolidated"]), "",
-                       target, template))
+                       target, template, rules))
     return out, manifest["format"]
 
 
@@ -89,7 +92,7 @@ def render_one(job: Job) -> _Rendered:
         blob = Source(job.name, job.path, job.member, index=job.index, inner=job.inner).read()
     except UnreadableError as e:
         return _Rendered(job.name, error=e.message)
-    sub, result = check_bytes(blob, job.name)
+    sub, result = check_bytes(blob, job.name, rules=job.rules)
     if sub is None or not result.ok:
         first = result.errors[0].message if result.errors else "无法读取"
         return _Rendered(job.name, error=f"未通过校验：{first}")

@@ -101,7 +101,7 @@ def build_context(data: ReportData, spec: Spec | None = None, draft: bool = Fals
     values = spec.compute(data.values)
     year = "" if data.year is None else str(data.year)
     title = data.info.get("title") or spec.common.report_title(data.org, year)
-    preface = data.text.get("preface") or spec.common.preface(data.org, year)
+    preface = data.text.get("preface") or spec.common.preface(data.org, year, data.info.get("url", ""))
     return {
         "title_lines": [clean(t).strip() for t in title.split("\n") if t.strip()],
         "preface": paragraphs(preface),

@@ -10,6 +10,7 @@ from ..core.files import output_dir, write_atomic
 from ..core.findings import CheckResult
 from ..core.progress import SILENT, Progress
 from ..format import common
+from ..format.localrules import NATIONAL, LocalRules
 from .batch import Done, jobs_from, render_all
 
 
@@ -28,8 +29,10 @@ class Made:
 
 
 def make_report(file: str, *, output: str | None = None, template: str | None = None, pdf: bool = False,
-                force: bool = False) -> Made:
-    """Check ``file``; when it passes (or ``force``: as a draft) render the report, and the PDF."""
+                force: bool = False, rules: LocalRules | None = None) -> Made:
+    """Check ``file`` (with the preflight of a custom template's headings); when it passes (or
+    ``force``: as a draft) render the report, and the PDF. ``rules``: local rules (None: the ones
+    stored in the workbook, else national)."""
     from ..check import check_files
     from .render import Renderer, default_output_name, render_isolated
 
@@ -37,13 +40,17 @@ def make_report(file: str, *, output: str | None = None, template: str | None = 
         from .office import find_soffice
 
         find_soffice()  # before any work: no LibreOffice → exit 2 with how to install it
-    ((sub, result),) = check_files([file])
+    ((sub, result),) = check_files([file], rules=rules)
     if sub is None or (not result.ok and not force):
         return Made(result)
     data = sub.data
     out = Path(output) if output else output_dir() / default_output_name(data)
     draft = not result.ok
     doc = render_isolated(template, data, draft) if template else Renderer(None, data.format).render(data, draft)
+    if template:  # the six headings as the rendered document has them
+        from .preflight import heading_findings
+
+        result.findings[:0] = (rules or NATIONAL).apply(heading_findings(doc, data.spec, template))
     inputs = [file, *([template] if template else [])]
     made = Made(result, write_atomic(out, doc, inputs=inputs), draft=draft)
     if pdf:
@@ -70,13 +77,13 @@ class MadeAll:
 
 
 def make_all(outdir: Path, *, template: str | None = None, pdf: bool = False,
-             progress: Progress = SILENT) -> MadeAll:
+             progress: Progress = SILENT, rules: LocalRules | None = None) -> MadeAll:
     """Every passing unit's report and the consolidated one, from a collect output folder."""
     if pdf:
         from .office import find_soffice
 
         find_soffice()
-    jobs, version = jobs_from(outdir, template)
+    jobs, version = jobs_from(outdir, template, rules)
     if template:
         from .render import Renderer
 

@@ -25,7 +25,7 @@ FIXED_TIME = datetime(2021, 1, 1)  # document timestamps: the same input gives t
 BODY_FONT, TITLE_FONT, BODY_SIZE = "仿宋", "黑体", 12
 LINE_PT = 17  # row height per wrapped line at BODY_SIZE
 WRITERS = ("template", "distribute", "collect", "annotate")
-INPUT_BG, LOCKED_BG, HEAD_BG = "#FFF8DC", "#EDEDED", "#DDE6F0"
+INPUT_BG, LOCKED_BG, HEAD_BG, DRAFT_BG = "#FFF8DC", "#EDEDED", "#DDE6F0", "#E8F3E8"
 FILL = {"error": "#FFC7CE", "warning": "#FFEB9C"}
 # Every workbook we write: a string from a submission, a file name or the roster stays a string
 # (xlsxwriter would otherwise turn "=HYPERLINK(…)" into a live formula and "http://…" into a link).
@@ -55,6 +55,7 @@ _ROLES: dict[str, dict[str, Any]] = {
     "no": {"font_size": 9, "font_color": "#808080", "align": "center"},
     "text": {"text_wrap": True, "valign": "top"},
     "bad": {"font_color": "#9C0006", "bg_color": FILL["error"]},
+    "draft": {"border": 1, "bg_color": DRAFT_BG, "text_wrap": True, "valign": "top", "font_size": 11},
 }
 
 

@@ -28,14 +28,15 @@ def build_workbook(data: ReportData, *, spec: Spec | None = None,
                    annotations: Mapping[tuple[str, str], Sequence[Finding]] | None = None,
                    written_by: str = "template", reference: ReportData | None = None,
                    locked_info: Iterable[str] = (), submit_url: str = "",
-                   extra: Callable[[xlsxwriter.Workbook, dict], None] | None = None) -> bytes:
+                   extra: Callable[[xlsxwriter.Workbook, dict], None] | None = None, rules_text: str = "") -> bytes:
     """The workbook as bytes.
 
     ``annotations``: (sheet, A1) → findings, highlighted with a comment and listed on a 校验结果
     sheet. ``reference``: last year's data for a read-only 上年参考 sheet (and the cross-year 校验
     cells). ``locked_info``: 基本信息 keys to lock. ``submit_url``: the unit's upload link, in 填报说明. ``extra(workbook, formats)`` adds sheets
     before the hidden metadata sheet; ``formats`` maps role names (title, hint, col_header,
-    cell, number, input, ...) to xlsxwriter formats.
+    cell, number, input, ...) to xlsxwriter formats. ``rules_text``: local rules stored in the hidden
+    metadata sheet, for the department's own check.
     """
     if written_by not in WRITERS:
         raise ValueError(written_by)
@@ -58,7 +59,7 @@ def build_workbook(data: ReportData, *, spec: Spec | None = None,
         bk.finish_checks(sheet, prev)
     if extra is not None:
         extra(wb, bk.formats())
-    meta_sheet(bk, data, written_by)
+    meta_sheet(bk, data, written_by, rules_text)
     wb.close()
     return buf.getvalue()
 

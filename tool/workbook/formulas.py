@@ -13,6 +13,7 @@ from xlsxwriter.utility import quote_sheetname
 
 from ..format import Instance, Spec, Term
 from ..format.layout import Layout, Place
+from ..format.textdata import Draft
 
 
 def refs_for(lay: Layout, sheet: str, prev: Mapping[str, str]) -> Callable[[Term], str | None]:
@@ -57,6 +58,24 @@ def check_formula(inst: Instance, ref: Callable[[Term], str | None], lay: Layout
     """✔ when the relation holds (sides compared after rounding away float noise), else ✘."""
     op = "<=" if inst.kind == "le" else "="
     return f'=IF(ROUND(({_sum(inst.lhs, ref, lay)})-({_sum(inst.rhs, ref, lay)}),6){op}0,"✔","✘")'
+
+
+def draft_formula(draft: Draft, lay: Layout, sheet: str) -> str:
+    """A 参考表述 as one formula: its text pieces as string literals, each slot a SUM of table cells
+    (SUM, not +, so a blank or a pasted “—” counts 0), joined with &."""
+    ref = refs_for(lay, sheet, {})
+    parts = []
+    for p in draft.parts:
+        if isinstance(p, str):
+            for i in range(0, len(p), 200):  # a string literal may not exceed 255 characters
+                parts.append('"' + p[i:i + 200].replace('"', '""') + '"')
+        else:
+            places = [lay.values[k] for k in p]
+            span = _range(places) if len(places) > 2 else None
+            if span and places[0].sheet != sheet:
+                span = f"{quote_sheetname(places[0].sheet)}!{span}"
+            parts.append(f"SUM({span or ','.join(ref(Term(k)) or '0' for k in p)})")
+    return "=" + "&".join(parts)
 
 
 def total_formula(spec: Spec, lay: Layout, key: str, sheet: str) -> str:

@@ -13,8 +13,11 @@ from xlsxwriter.worksheet import Worksheet
 from ..core.findings import LEVEL_ZH, LEVELS, Finding
 from ..format import Spec
 from ..format.interchange import ReportData
-from ..format.layout import TITLE_ROWS, Place
-from .book import FILL, LINE_PT, Book, abs_ref, print_setup, protect, wrapped_lines
+from ..format.layout import TITLE_ROWS, Place, a1
+from ..format.localrules import RULES_META
+from ..format.textdata import Draft, drafts
+from .book import DRAFT_BG, FILL, LINE_PT, Book, abs_ref, print_setup, protect, wrapped_lines
+from .formulas import draft_formula
 from .guide import guide_lines
 from .tables import num_format
 
@@ -25,7 +28,7 @@ def _info_values(spec: Spec, data: ReportData) -> dict[str, Any]:
     vals: dict[str, Any] = {k: data.info.get(k, "") for k in ("unit_id", "contact", "phone", "sign_date", "url")}
     vals.update(org=data.org, year=data.year or "", format=spec.id, kind=common.kinds.get(data.kind, ""),
                 title=data.info.get("title") or (common.report_title(data.org, data.year) if known else ""),
-                preface=data.text.get("preface") or (common.preface(data.org, data.year) if known else ""))
+                preface=data.text.get("preface") or (common.preface(data.org, data.year, data.info.get("url", "")) if known else ""))
     return vals
 
 
@@ -76,11 +79,17 @@ def _info_validation(ws: Worksheet, p: Place, typ: str, label: str, hint: str, k
 
 
 
+DRAFT_COL, DRAFT_WIDTH = 4, 56  # 参考表述 in column D, beside the section it belongs to (C is a gap)
+
+
 def text_sheet(bk: Book, data: ReportData) -> None:
     ws = bk.sheet(bk.spec.common.sheets["text"])
     bk.header(ws, f"{bk.spec.common['report_doc']}　{ws.name}",
-              "每行填写一段（从Word粘贴时每段自动占一行）；空行会被忽略，单元格内换行也可。", 2)
+              "每行填写一段（从Word粘贴时每段自动占一行）；空行会被忽略，单元格内换行也可。"
+              "右侧“参考表述”由表格数字自动生成，可复制后修改使用。", 2)
     width = 90
+    heights = _draft_cells(bk, ws)
+    last = TITLE_ROWS
     for s in bk.spec.text_sections:
         p = bk.lay.text[s.key]
         head = bk.lay.text_heading_row(s.key)
@@ -94,16 +103,46 @@ def text_sheet(bk: Book, data: ReportData) -> None:
             if p.col > 1:
                 bk.put(ws, p.row + i, p.col - 1, i + 1, "no")
             bk.put(ws, p.row + i, p.col, text, "text_input")
-            if text:
-                ws.set_row(p.row + i - 1, wrapped_lines(text, width) * LINE_PT + 4)
+            need = max(wrapped_lines(text, width) * LINE_PT + 4 if text else 0, heights.get(p.row + i, 0))
+            if need:
+                ws.set_row(p.row + i - 1, need)
+        last = p.row + p.rows - 1
         ws.data_validation(p.ref, {"validate": "any", "input_title": s.title[:32],
                                    "input_message": "每行填写一段；空行会被忽略。"})
         bk.name(p, whole=True)
     ws.set_column(0, 0, 5)
     ws.set_column(1, 1, width)
+    ws.set_column(2, 2, 2)
+    ws.set_column(DRAFT_COL - 1, DRAFT_COL - 1, DRAFT_WIDTH)
     ws.freeze_panes(TITLE_ROWS, 0)
+    ws.print_area(0, 0, last - 1, 1)  # the 参考表述 help the writer; they are not part of the text
     print_setup(ws, landscape=False, header_rows=0)
     protect(ws)
+
+
+def draft_places(spec: Spec) -> list[tuple[Draft, int, str]]:
+    """Each 参考表述 of the 文字部分: (draft, caption row, A1 of its formula cell), beside its section."""
+    out = []
+    row: dict[str, int] = {}
+    for d in drafts(spec):
+        r = row.get(d.section, spec.layout.text[d.section].row)
+        out.append((d, r, a1(r + 1, DRAFT_COL)))
+        row[d.section] = r + 3
+    return out
+
+
+def _draft_cells(bk: Book, ws: Worksheet) -> dict[int, float]:
+    """参考表述 beside their section: a caption, then one live formula over the table cells.
+
+    Returns the heights the formula rows need (row → points)."""
+    heights: dict[int, float] = {}
+    for d, r, _ in draft_places(bk.spec):
+        bk.put(ws, r, DRAFT_COL, f"参考表述：{d.title}（随表格数字自动更新，可复制到左侧后修改）", "hint",
+               text_wrap=True, bg_color=DRAFT_BG)
+        bk.put(ws, r + 1, DRAFT_COL, draft_formula(d, bk.lay, ws.name), "draft", formula=True)
+        heights[r] = 2 * 14 + 4
+        heights[r + 1] = wrapped_lines(d.lead + d.text({}), DRAFT_WIDTH) * LINE_PT + 4
+    return heights
 
 
 def guide_sheet(bk: Book, data: ReportData, submit_url: str = "") -> None:
@@ -180,7 +219,7 @@ def checks_sheet(bk: Book, annotations: Mapping[tuple[str, str], Sequence[Findin
     protect(ws)
 
 
-def meta_items(spec: Spec, data: ReportData, written_by: str) -> list[tuple[str, str]]:
+def meta_items(spec: Spec, data: ReportData, written_by: str, rules_text: str = "") -> list[tuple[str, str]]:
     """The hidden metadata sheet's rows (column A key, column B value), all as text."""
     try:
         version = metadata.version(spec.common["product"])
@@ -188,12 +227,13 @@ def meta_items(spec: Spec, data: ReportData, written_by: str) -> list[tuple[str,
         version = "0"
     return [("product", spec.common["product"]), ("format", spec.id), ("year", str(data.year or "")),
             ("org", data.org), ("unit_id", data.info.get("unit_id", "")), ("kind", data.kind),
-            ("generator", version), ("fingerprint", spec.layout.fingerprint), ("written_by", written_by)]
+            ("generator", version), ("fingerprint", spec.layout.fingerprint), ("written_by", written_by),
+            *([(RULES_META, rules_text)] if rules_text else [])]
 
 
-def meta_sheet(bk: Book, data: ReportData, written_by: str) -> None:
+def meta_sheet(bk: Book, data: ReportData, written_by: str, rules_text: str = "") -> None:
     ws = bk.wb.add_worksheet(bk.spec.common.sheets["meta"])
-    for i, (k, v) in enumerate(meta_items(bk.spec, data, written_by)):
+    for i, (k, v) in enumerate(meta_items(bk.spec, data, written_by, rules_text)):
         ws.write_string(i, 0, k)
         ws.write_string(i, 1, v)
     ws.set_column(0, 1, 20)
