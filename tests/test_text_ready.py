@@ -194,3 +194,17 @@ def test_custom_template_headings_are_preflighted(tmp_path):
     assert res.exit_code == 0, res.output
     assert "找不到部分标题“五、存在的主要问题及改进情况”（模板中是“五、存在的主要问题及改进举措”）" in res.output
     assert "REPORT_HEADING" in res.output and (tmp_path / "r.docx").exists()
+
+
+def test_hostile_text_is_read_in_bounded_time():
+    """Runs of digits, letters and claim words tens of thousands long (as a hostile or broken cell can
+    hold): every pattern is bounded, so this finishes (a quadratic pattern would take minutes)."""
+    data = sample()
+    data.text["overall"] = "\n".join([
+        "9" * 30000 + "件", "a" * 30000 + ".gov.cn", "予以公开1件、" * 4000, "（" * 20000 + "一是" * 5000,
+        "第" + "一" * 30000 + "条", "未发生" + "行政复议、" * 5000, "共1件，其中" + "1件、" * 8000,
+        "x@" * 20000, "电话" + " " * 30000 + "1",
+    ])
+    spec = load("2021")
+    found = text_findings(data, spec)
+    assert all(f.rule != "TEXT_NUMBER_MISMATCH" or len(f.quote) <= 60 for f in found)

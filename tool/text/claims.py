@@ -23,6 +23,7 @@ from .scan import Number as Num
 from .vocab import Alt, Term, Topic, Vocab, Word, vocab
 
 FILLER_MAX = 16
+MAX_SENTENCE = 1000  # a longer "sentence" is not prose (a pasted table, a hostile cell): nothing is read in it
 APPROX_BEFORE = ("约", "近", "超过", "逾", "不足", "至少")
 _YEAR = re.compile(r"(\d{4})\s*年")
 JOINERS = ("和", "及", "与", "、", "以及", "或")
@@ -109,6 +110,9 @@ class Reader:
         prev_topics: list[Topic] = []
         rows: list[tuple[str, ...]] = list(self.default_rows)
         for s0, s1 in sc.sents:
+            if s1 - s0 > MAX_SENTENCE:
+                prev_topics = []
+                continue
             carry = text[s0:s1].lstrip().startswith("其中")
             s_hits = [h for h in hits if s0 <= h.start < s1]
             if not carry:

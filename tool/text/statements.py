@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
 from ..format.textdata import expand
-from .claims import Candidate, Claim, Reader
+from .claims import MAX_SENTENCE, Candidate, Claim, Reader
 from .scan import Number as Num
 from .scan import Para, clause_start, quote, sentences
 
@@ -60,7 +60,7 @@ def zero_claims(r: Reader, para: Para) -> list[Claim]:
     out: list[Claim] = []
     if not any(w in text for w in z["gate"]):
         return out
-    for s0, s1 in sc.sents:
+    for s0, s1 in (s for s in sc.sents if s[1] - s[0] <= MAX_SENTENCE):
         for c0, c1 in _clauses(text, s0, s1):
             if any(c0 <= n.start < c1 for n in nums):
                 continue
@@ -79,6 +79,7 @@ def zero_claims(r: Reader, para: Para) -> list[Claim]:
 def _zero(r: Reader, para: Para, text: str, h, at: int, c1: int, hits, words: list[str]) -> Claim | None:  # type: ignore[no-untyped-def]
     z = r.v.raw["zero"]
     q = para.text[clause_start(text, at):c1].strip().rstrip("。！？!?")
+    q = q if len(q) <= 60 else q[:58] + "……"
     t = h.word.topic
     if t is not None and t.id in z["topics"] and t.total:
         if "无" in words and len(words) == 1 and text[at:h.start]:
@@ -111,7 +112,7 @@ def upheld_claims(r: Reader, para: Para) -> list[tuple[str, str, list[tuple[str,
     prev: list = []
     if "维持" not in text:
         return out
-    for s0, s1 in sc.sents:
+    for s0, s1 in (s for s in sc.sents if s[1] - s[0] <= MAX_SENTENCE):
         sent = text[s0:s1]
         word = next((w for w in spec_words["words"] if w in sent), None)
         topics = [h.word.topic for h in hits if s0 <= h.start < s1 and h.word.topic and h.word.topic.total
@@ -221,6 +222,8 @@ def text_sums(r: Reader, para: Para) -> list[TextSum]:
         return out
     nums = [n for n in sc.nums if n.unit != "%"]
     for s0, s1 in sentences(text.replace("；", "。").replace(";", "。")):
+        if s1 - s0 > MAX_SENTENCE:
+            continue
         at = text.find(cfg["parts_word"], s0, s1)
         if at < 0:
             continue
