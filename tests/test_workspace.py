@@ -190,3 +190,26 @@ def test_gather_runs_collect_and_reports_with_pdf(tmp_path: Path) -> None:
     status = openpyxl.load_workbook(tmp_path / "工作台" / files[0]["path"])["提交情况"]
     got = {r[1]: r[2] for r in status.iter_rows(min_row=2, values_only=True) if r[1]}
     assert got["测试市财政局"] == "通过" and got["测试市教育局"] == "有错误" and got["测试市生态环境局"] == "未提交"
+
+
+def test_the_offices_local_rules_judge_uploads(tmp_path: Path) -> None:
+    """--rules at init: checked (a broken file is refused with its line) and applied to every upload."""
+    broken = tmp_path / "坏规则.toml"
+    broken.write_text("[levels]\nSIGN_DATE_LATE = \n", "utf-8")
+    (tmp_path / "a").mkdir()
+    with pytest.raises(UsageError, match="第2行"):
+        make_workspace(tmp_path / "a", rules=str(broken))
+    assert not (tmp_path / "a" / "工作台").exists()
+    rules = tmp_path / "本地规则.toml"
+    rules.write_text('[deadline]\ndepartment = "1月5日"\n[levels]\nSIGN_DATE_LATE = "错误"\n', "utf-8")
+    (tmp_path / "b").mkdir()
+    ws = Workspace.open(make_workspace(tmp_path / "b", rules=str(rules)))
+    u = ws.units()[0]
+    blob = unit_book(units()[0])
+    plain = examine(blob, "财政局.xlsx").result
+    local = examine(blob, "财政局.xlsx", None, ws.rules_text).result
+    assert plain.ok and not [f for f in plain.findings if f.rule == "SIGN_DATE_LATE"]
+    [late] = [f for f in local.findings if f.rule == "SIGN_DATE_LATE"]
+    assert late.level == "error" and not local.ok
+    receipt = receive(ws, u, blob, "财政局.xlsx", lambda b, n, p: examine(b, n, p, ws.rules_text))
+    assert receipt.status == "failed"

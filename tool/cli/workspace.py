@@ -49,7 +49,7 @@ def init_cmd(folder: str, roster: str, year: int, org: str, rules: str | None, l
     if last_dir:
         click.echo(f"其中 {made.last_year} 个单位找到了上年的填报表，上传时将做跨年度核对")
     if made.rules:
-        click.echo(f"本地规则文件已保存：{made.rules}（本版本的校验尚不使用本地规则，按全国统一规则校验）")
+        click.echo(f"本地规则文件已保存：{made.rules}，上传的填报表和汇总都按此规则校验")
     click.echo(f"下一步：nianbao serve {made.workspace.root}")
 
 

@@ -228,20 +228,17 @@ def load_rules(path: str | None) -> LocalRules:
     """The rules of ``--rules FILE`` (UTF-8, or GBK as Windows Notepad may save it); None: national."""
     if not path:
         return NATIONAL
-    from pathlib import Path
-
-    from ..core.files import os_reason
+    from ..core.errors import UnreadableError
+    from ..core.files import read_regular
 
     try:
-        if Path(path).stat().st_size > 4 * MAX_CHARS:
-            raise UsageError(f"规则文件 {path} 太大，不像是本地规则文件")
-        blob = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"找不到规则文件 {path}") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path} 是文件夹，不是规则文件") from None
-    except OSError as e:
-        raise UsageError(f"无法读取规则文件 {path}（{os_reason(e)}）") from None
+        blob = read_regular(path, 4 * MAX_CHARS)
+    except UnreadableError as e:
+        if e.code == "FILE_NOT_FOUND":
+            raise UsageError(f"找不到规则文件 {path}") from None
+        if e.code == "FILE_TOO_LARGE":
+            raise UsageError(f"规则文件 {path} 太大，不像是本地规则文件") from None
+        raise UsageError(f"无法读取规则文件：{e.message}") from None
     for enc in ("utf-8-sig", "gbk"):
         try:
             return from_text(blob.decode(enc), path)

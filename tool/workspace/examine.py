@@ -15,9 +15,11 @@ from ..check.run import result_of, unreadable_result, year_findings
 from ..core.errors import UnreadableError
 from ..core.findings import CheckResult, Finding
 from ..format.interchange import ReportData, from_json
+from ..format.localrules import LocalRules, from_text
 from ..read import Submission, read_bytes
 
 LAST_YEAR_NAME = "上年数据"
+RULES_NAME = "工作台的本地规则"
 
 
 @dataclass(frozen=True)
@@ -46,18 +48,25 @@ def _prev(prev_json: str) -> ReportData:
     return from_json(json.loads(prev_json), source=LAST_YEAR_NAME)
 
 
-def _read(blob: bytes, name: str, prev_json: str | None) -> tuple[Submission | None, CheckResult]:
+@lru_cache(maxsize=8)
+def _rules(text: str) -> LocalRules | None:
+    """The office's local rules kept in the workspace (checked when the workspace was made)."""
+    return from_text(text, RULES_NAME) if text else None
+
+
+def _read(blob: bytes, name: str, prev_json: str | None, rules_text: str = "") -> tuple[Submission | None, CheckResult]:
     try:
         sub = read_bytes(blob, name)
     except UnreadableError as e:
         return None, unreadable_result(name, e)
     prev = _prev(prev_json) if prev_json else None
     notes = year_findings(sub.data, prev, LAST_YEAR_NAME) if prev else []
-    return sub, result_of(sub, prev=prev, prev_findings=notes)
+    return sub, result_of(sub, prev=prev, prev_findings=notes, rules=_rules(rules_text))
 
 
-def examine(blob: bytes, name: str, prev_json: str | None = None) -> Examined:
-    sub, result = _read(blob, name, prev_json)
+def examine(blob: bytes, name: str, prev_json: str | None = None, rules_text: str = "") -> Examined:
+    """Read and check an upload as ``check`` would, with last year's figures and the office's local rules."""
+    sub, result = _read(blob, name, prev_json, rules_text)
     if sub is None:
         return Examined(result)
     d = sub.data
@@ -65,11 +74,11 @@ def examine(blob: bytes, name: str, prev_json: str | None = None) -> Examined:
                                   d.format, True))
 
 
-def marked(blob: bytes, name: str, prev_json: str | None, extra: list[Finding]) -> bytes | None:
+def marked(blob: bytes, name: str, prev_json: str | None, extra: list[Finding], rules_text: str = "") -> bytes | None:
     """The marked-up copy (as ``check --annotate`` writes it), or None when there is nothing to mark."""
     from ..check.annotate import SHOWN, annotated
 
-    sub, result = _read(blob, name, prev_json)
+    sub, result = _read(blob, name, prev_json, rules_text)
     shown = [f for f in [*extra, *result.findings] if f.level in SHOWN]
     if sub is None or not shown:
         return None

@@ -93,6 +93,7 @@ def gather(ws: Workspace, folder: Path, pdf: bool) -> tuple[str, list[dict[str, 
     from ..collect.roster import roster_csv
     from ..collect.run import apply_last_year, write_outputs
     from ..collect.summary import summary
+    from ..format.localrules import NATIONAL, from_text
     from ..report.make import make_all
     from ..report.office import has_office
     from ..workbook import build_workbook
@@ -117,13 +118,14 @@ def gather(ws: Workspace, folder: Path, pdf: bool) -> tuple[str, list[dict[str, 
         data = u.last_year_data()
         if data is not None:
             write_atomic(last_dir / f"{safe_name(u.seq)}.xlsx", build_workbook(data))
-    entries = list(inspect_all(find_sources(inbox)))
+    rules = from_text(ws.rules_text, "工作台的本地规则") if ws.rules_text else NATIONAL
+    entries = list(inspect_all(find_sources(inbox), rules=rules))
     for e in entries:  # every input is an upload of its unit: a corrected 退回 copy is a submission
         e.written_by = ""
     coll = decide(entries, [u.unit for u in units], org=ws.org, year=ws.year)
     if last_dir.is_dir():
         apply_last_year(coll, last_dir)
-    write_outputs(coll, out, parallel=(os.cpu_count() or 1) > 1)
+    write_outputs(coll, out, parallel=(os.cpu_count() or 1) > 1, rules=rules)
     made = make_all(out, pdf=pdf and has_office())
     lines = [summary(coll), f"生成年度报告 {len(made.made)} 份" + (f"，PDF {len(made.pdfs)} 份" if made.pdfs else "") + "。"]
     lines += [f"未能生成报告：{d.name}：{d.error}" for d in made.failed]

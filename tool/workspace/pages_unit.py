@@ -30,10 +30,10 @@ def _token(endpoint: str, values: dict[str, Any]) -> None:
 
 
 def _examine(blob: bytes, name: str, prev: str | None) -> Examined:
-    workers = ctx().workers
+    workers, rules = ctx().workers, ctx().ws.rules_text
     if workers is None:  # in-process (tests of the library; never the server)
-        return examine(blob, name, prev)
-    got = workers.call("examine", blob, name, prev)
+        return examine(blob, name, prev, rules)
+    got = workers.call("examine", blob, name, prev, rules)
     if isinstance(got, Failed):
         log.error("reading an upload of %d bytes failed in its worker: %s %s", len(blob), got.why, got.detail)
         return Examined(failed(name, got))
@@ -105,8 +105,8 @@ def marked_copy(sid: int, u: Any) -> Any:
     blob = store.get(ws.files, s.sha256)
     extra = extra_findings(ws, u, row)
     workers = ctx().workers
-    data = workers.call("marked", blob, s.file, u.last_year, extra) if workers else mark_up(blob, s.file, u.last_year,
-                                                                                            extra)
+    args = (blob, s.file, u.last_year, extra, ws.rules_text)
+    data = workers.call("marked", *args) if workers else mark_up(*args)
     if data is None or isinstance(data, Failed):
         return error_response(404, "这份文件没有可以标注的问题，或文件无法读取，没有标注副本")
     return download(data, return_name(f"{u.seq}_{u.name}"), XLSX)

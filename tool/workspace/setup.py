@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from ..collect.roster import NAME_SEPARATORS, Unit, read_roster
 from ..core.errors import UsageError
 from ..core.files import write_atomic
 from ..format import common, for_year
+from ..format.localrules import load_rules
 from . import ledger as ledger_mod
 from . import tokens
 from .space import Workspace, names
@@ -46,8 +46,7 @@ def init_workspace(folder: str | Path, *, roster: str | Path, year: int, org: st
     spec = for_year(year)
     last = _last_year(units, last_year) if last_year else {}
     rules_src = Path(rules) if rules else None
-    if rules_src is not None and not rules_src.is_file():
-        raise UsageError(f"找不到本地规则文件 {rules_src}")
+    checked = load_rules(rules)  # a broken rules file is refused here, with its line, before anything is made
     url = normal_base_url(base_url) if base_url else ""
     root.mkdir(parents=True, exist_ok=True)
     n = names()
@@ -57,7 +56,7 @@ def init_workspace(folder: str | Path, *, roster: str | Path, year: int, org: st
     kept_rules = None
     if rules_src is not None:
         kept_rules = root / f"{n['rules']}{rules_src.suffix}"
-        shutil.copyfile(rules_src, kept_rules)
+        kept_rules.write_text(checked.text, "utf-8")
     with ledger.write() as con:
         ledger.set_meta(con, year=year, org=org.strip(), format=spec.id, created=ledger_mod.now(),
                         office_hash=tokens.digest(tokens.derive(key, "office")), office_generation=0,

@@ -103,6 +103,17 @@ class Workspace:
     def spec(self) -> Spec:
         return load(self.meta()["format"])
 
+    @cached_property
+    def rules_text(self) -> str:
+        """The office's local rules kept in the workspace ('' for the national rules)."""
+        kept = self.meta().get("rules", "")
+        if not kept or Path(kept).name != kept:
+            return ""
+        try:
+            return (self.root / kept).read_text("utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            return ""
+
     def deadline(self) -> date:
         """The office's deadline for the units (settable; by default the department deadline of common.json)."""
         set_to = self.meta().get("deadline", "")
