@@ -14,6 +14,7 @@ import re
 import shutil
 import tempfile
 import time
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,7 +74,7 @@ def placeholders(product: Product, targets: list[Target], glibc: str) -> dict[st
     by_platform: dict[str, list[str]] = {}
     for t in targets:
         by_platform.setdefault(t.platform.id, []).append(t.python)
-    rows = [f"  {PLATFORMS[p].label:<22}CPython {'、'.join(v)}" for p, v in by_platform.items()]
+    rows = [f"  {pad(PLATFORMS[p].label, 24)}CPython {'、'.join(v)}" for p, v in by_platform.items()]
     span = pythons[0] if len(pythons) == 1 else f"{pythons[0]}–{pythons[-1]}"
     return {
         "VERSION": product.version, "PY_VERSIONS": " ".join(reversed(pythons)),
@@ -81,6 +82,12 @@ def placeholders(product: Product, targets: list[Target], glibc: str) -> dict[st
         "PY_RANGE": span, "PY_BEST": pythons[-1], "PY_MIN": pythons[0], "GLIBC": glibc or "2.17",
         "TARGETS": "\n".join(rows), "CREATED": time.strftime("%Y-%m-%d %H:%M"),
     }
+
+
+def pad(text: str, width: int) -> str:
+    """Left-justify by display width (a Chinese character is two columns in Notepad and terminals)."""
+    used = sum(2 if unicodedata.east_asian_width(c) in "FW" else 1 for c in text)
+    return text + " " * max(1, width - used)
 
 
 def requirements(target: Target, picks: list[Pick], product: Product, extras: tuple[str, ...],
