@@ -108,7 +108,6 @@ def run_env() -> dict[str, str]:
     constraints), and LibreOffice's program folder on PATH if it is installed off PATH (Windows always)."""
     env = {k: v for k, v in os.environ.items() if not k.upper().startswith("PIP_")}
     env["PIP_CONFIG_FILE"] = os.devnull
-    env["PYTHONUTF8"] = "1"
     if WINDOWS:
         bases = [Path(os.environ[v]) for v in ("ProgramFiles", "ProgramFiles(x86)") if os.environ.get(v)]
         offices = [b / "LibreOffice" / "program" for b in bases]

@@ -7,7 +7,6 @@ set "ENV=%HERE%nianbao-env"
 if not exist "%ENV%\Scripts\nianbao.exe" goto :not_installed
 if exist "%ProgramFiles%\LibreOffice\program\soffice.exe" set "PATH=%ProgramFiles%\LibreOffice\program;%PATH%"
 set "PATH=%ENV%\Scripts;%PATH%"
-set "PYTHONUTF8=1"
 cd /d "%HERE%"
 title nianbao 命令行
 echo nianbao 命令行。常用：

@@ -9,7 +9,6 @@ set "WS=%HERE%工作台"
 if not exist "%ENV%\Scripts\nianbao.exe" goto :not_installed
 if exist "%ProgramFiles%\LibreOffice\program\soffice.exe" set "PATH=%ProgramFiles%\LibreOffice\program;%PATH%"
 set "PATH=%ENV%\Scripts;%PATH%"
-set "PYTHONUTF8=1"
 cd /d "%HERE%"
 title nianbao 工作台
 nianbao serve --help >nul 2>&1
