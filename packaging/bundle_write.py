@@ -174,6 +174,9 @@ def write_zip(root: Path, out: Path) -> Path:
                 info.external_attr = (0o100000 | mode) << 16
                 with path.open("rb") as src, zf.open(info, "w") as dst:
                     shutil.copyfileobj(src, dst, 1 << 20)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp made it private; a bundle is for copying around
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -9,6 +9,7 @@ Notepad read them, and refusals that leave the user's files alone.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -71,6 +72,9 @@ def test_installs_and_runs_demo_with_no_network(installed: tuple[Path, Path, str
     demo = dest / "output" / "示例"
     assert (demo / "忻州市信访局2019年政府信息公开工作年度报告.docx").stat().st_size > 10_000
     assert (demo / "多部门" / "汇总结果" / "汇总表.xlsx").is_file()
+    umask = os.umask(0)
+    os.umask(umask)
+    assert bundle.stat().st_mode & 0o777 == 0o666 & ~umask  # an ordinary file, not mkstemp's private one
     version = bundle.name.removeprefix("nianbao-offline-").removesuffix(".zip")
     res = subprocess.run([str(dest / "nianbao-env" / "bin" / "nianbao"), "--version"], capture_output=True, text=True)
     assert res.stdout.strip() == f"nianbao {version}"

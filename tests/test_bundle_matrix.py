@@ -115,10 +115,12 @@ def test_wheel_tags_and_dependency_closure_per_target(full: zipfile.ZipFile) -> 
 
 
 def _print_matrix(rows: dict[str, dict[str, str]], keys: list[str]) -> None:
-    width = max(len(v) for r in rows.values() for v in r.values())
-    print("\n" + "distribution".ljust(20) + "".join(k.replace("manylinux_", "").ljust(max(width, 15) + 1) for k in keys))
+    """distribution × target: version, ABI (py3 = pure, cp3XX, abi3) and, on Linux, the glibc needed."""
+    first = max(map(len, rows)) + 2
+    width = max(15, *(len(v) for r in rows.values() for v in r.values())) + 1
+    print("\n" + "distribution".ljust(first) + "".join(k.replace("manylinux_", "").ljust(width) for k in keys))
     for name in sorted(rows):
-        print(name.ljust(20) + "".join(rows[name].get(k, "—").ljust(max(width, 15) + 1) for k in keys))
+        print(name.ljust(first) + "".join(rows[name].get(k, "—").ljust(width) for k in keys))
 
 
 def test_every_lock_pins_the_bundled_files(full: zipfile.ZipFile) -> None:
