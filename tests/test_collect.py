@@ -55,6 +55,8 @@ def _fill_script(path: Path, values: dict, text: dict, lay) -> None:  # type: ig
     for k, v in values.items():
         p = lay.values[k]
         wb[p.sheet][p.cell] = float(v) if isinstance(v, Decimal) else v
+    p = lay.info["sign_date"]
+    wb[p.sheet][p.cell] = f"{YEAR + 1}-01-20"  # a blank 落款日期 would be a warning
     for k, body in text.items():
         if k in lay.text:
             p = lay.text[k]
@@ -76,7 +78,7 @@ def scenario(tmp_path_factory):  # type: ignore[no-untyped-def]
     assert res.exit_code == 0, res.output
     spec = specmod.for_year(YEAR)
     lay = layout(spec.id)
-    files = {int(p.name.split("_")[0]): p for p in (tmp / "下发").iterdir()}
+    files = {int(p.name.split("_")[0]): p for p in (tmp / "下发").glob("*.xlsx")}
     inbox = tmp / "收件箱"
     inbox.mkdir()
     truth: dict[int, dict] = {}
@@ -154,36 +156,37 @@ def test_consolidated_sums_and_check(scenario):
     rows = list(wb["明细"].iter_rows(values_only=True))
     wb.close()
     keys = list(spec.fields)
-    assert rows[1][3:] == tuple(f"{lay.values[k].sheet}!{lay.values[k].cell}" for k in keys)
-    units = rows[3:]
+    assert rows[0][0].startswith("测试市人民政府") and "截至" in rows[0][0]  # the title line
+    assert rows[2][3:] == tuple(f"{lay.values[k].sheet}!{lay.values[k].cell}" for k in keys)
+    units = rows[4:]
     assert {r[1] for r in units} == {f"测试市第{i}局" for i in truth if i not in ERRORS and i != FORMER} | {"测试市第14局"}
     for j, k in enumerate(keys, start=3):
         column = sum((Decimal(str(r[j] or 0)) for r in units), Decimal(0))
-        assert column == Decimal(str(rows[2][j])) == Decimal(str(want[k])), k
+        assert column == Decimal(str(rows[3][j])) == Decimal(str(want[k])), k
 
 
 def test_status_workbook(scenario):
     wb = openpyxl.load_workbook(scenario["out"] / "汇总表.xlsx", read_only=True)
     sheets = {n: list(wb[n].iter_rows(values_only=True)) for n in wb.sheetnames}
     wb.close()
-    assert list(sheets)[:4] == ["提交情况", "催报", "问题清单", "数据"]
+    assert list(sheets)[:5] == ["进度", "提交情况", "催报", "问题清单", "数据"]
     problems = sheets["问题清单"]
-    assert problems[0][:3] == ("序号", "单位名称", "级别")
-    assert {int(r[0]) for r in problems[1:] if r[2] == "错误"} == ERRORS
+    assert problems[1][:3] == ("序号", "单位名称", "级别")  # under the title line
+    assert {int(r[0]) for r in problems[2:] if r[2] == "错误"} == ERRORS
     rows = sheets["提交情况"]
-    assert len(rows) == N_UNITS + 1
-    assert {r[2] for r in rows[1:]} == {"未提交", "有错误", "通过"}
-    chase = sheets["催报"][1:]
+    assert len(rows) == N_UNITS + 2  # the title line, the header row, a row per unit
+    assert {r[2] for r in rows[2:]} == {"未提交", "有错误", "通过"}
+    chase = sheets["催报"][2:]
     assert {int(r[0]) for r in chase} == MISSING | ERRORS
     figures = sheets["数据"]
-    assert figures[2][1].startswith("汇总")
+    assert figures[3][1].startswith("汇总")
     submitted = N_UNITS - len(MISSING)  # every unit with readable data, passing or not
-    assert [r[1] for r in figures[3:]] == [f"测试市第{i}局" for i in range(1, N_UNITS + 1) if i not in MISSING]
-    assert [r[2] for r in figures[3:]].count("否") == len(ERRORS) and len(figures) == 3 + submitted
+    assert [r[1] for r in figures[4:]] == [f"测试市第{i}局" for i in range(1, N_UNITS + 1) if i not in MISSING]
+    assert [r[2] for r in figures[4:]].count("否") == len(ERRORS) and len(figures) == 4 + submitted
 
 
 def test_returns_are_annotated(scenario):
-    back = sorted((scenario["out"] / "退回").iterdir())
+    back = sorted((scenario["out"] / "退回").glob("*.xlsx"))
     assert {int(p.name.split("_")[0]) for p in back} == ERRORS
     lay = scenario["lay"]
     p = lay.values["carried_forward.natural_person"]
@@ -201,9 +204,12 @@ def test_findings_json_lists_every_file(scenario):
 
 def test_report_all_renders_every_passing_unit_and_the_consolidated_one(scenario):
     res = CliRunner().invoke(cli, ["report", "--all", str(scenario["out"])])
-    assert res.exit_code == 0, res.output
-    made = sorted((scenario["out"] / "报告").glob("*.docx"))
+    assert res.exit_code == 1, res.output  # units missing or failed, the consolidated one without its text
     passing = N_UNITS - len(MISSING) - len(ERRORS)
+    assert f"未生成 {len(MISSING) + len(ERRORS) + 1} 份" in res.output
+    assert len(list((scenario["out"] / "报告").glob("*.docx"))) == passing
+    res = CliRunner().invoke(cli, ["report", "--all", str(scenario["out"]), "--force"])
+    made = sorted((scenario["out"] / "报告").glob("*.docx"))
     assert len(made) == passing + 1
     assert any(p.name.startswith("测试市人民政府2024年") for p in made)
 
@@ -220,8 +226,8 @@ def test_libreoffice_reads_the_streamed_rows(scenario):
 
     require_office()
     [cons] = list(scenario["out"].glob("*（汇总）.xlsx"))
-    got = run_office([{"path": str(scenario["out"] / "汇总表.xlsx"), "ops": [{"op": "read", "sheet": "数据", "cells": ["B4", "B30"]}]},
-                      {"path": str(cons), "ops": [{"op": "read", "sheet": "明细", "cells": ["B4"]}]}])
-    assert got[0][0]["B4"]["string"] == "测试市第1局"
-    assert got[0][0]["B30"]["string"] == "测试市第27局"
-    assert got[1][0]["B4"]["string"] == "测试市第1局"
+    got = run_office([{"path": str(scenario["out"] / "汇总表.xlsx"), "ops": [{"op": "read", "sheet": "数据", "cells": ["B5", "B31"]}]},
+                      {"path": str(cons), "ops": [{"op": "read", "sheet": "明细", "cells": ["B5"]}]}])
+    assert got[0][0]["B5"]["string"] == "测试市第1局"
+    assert got[0][0]["B31"]["string"] == "测试市第27局"
+    assert got[1][0]["B5"]["string"] == "测试市第1局"

@@ -33,6 +33,8 @@ def _ops(values: dict, text: dict, lay) -> list[dict]:  # type: ignore[no-untype
             p = lay.text[k]
             for i, para in enumerate(body.split("\n")):
                 by_sheet.setdefault(p.sheet, {})[f"B{p.row + i}"] = para
+    p = lay.info["sign_date"]
+    by_sheet.setdefault(p.sheet, {})[p.cell] = "2025-01-20"  # a blank 落款日期 would be a warning
     return [{"op": "set", "sheet": s, "values": v} for s, v in by_sheet.items()]
 
 
@@ -47,7 +49,7 @@ def test_returns_saved_by_libreoffice_are_collected(tmp_path: Path) -> None:
     runner = CliRunner()
     res = runner.invoke(cli, ["distribute", str(roster), "--year", str(year), "-o", str(tmp_path / "下发")])
     assert res.exit_code == 0, res.output
-    files = {int(p.name.split("_")[0]): p for p in (tmp_path / "下发").iterdir()}
+    files = {int(p.name.split("_")[0]): p for p in (tmp_path / "下发").glob("*.xlsx")}
     inbox = tmp_path / "收件箱"
     inbox.mkdir()
     truth, jobs = {}, []
@@ -74,4 +76,4 @@ def test_returns_saved_by_libreoffice_are_collected(tmp_path: Path) -> None:
     want = spec.compute({k: sum((truth[i].get(k, 0) for i in truth if i != BROKEN), 0) for k in spec.inputs})
     got = sub.data.all_values()
     assert {k: Decimal(str(got[k])) for k in spec.inputs} == {k: Decimal(str(want[k])) for k in spec.inputs}
-    assert [p.name.split("_")[0] for p in (out / "退回").iterdir()] == [str(BROKEN)]
+    assert [p.name.split("_")[0] for p in (out / "退回").glob("*.xlsx")] == [str(BROKEN)]

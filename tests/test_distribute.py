@@ -61,21 +61,25 @@ def _agree_with_last_year(spec: specmod.Spec, values: dict, prev: dict) -> None:
 def test_distribute_names_prefills_and_locks(tmp_path):
     res = CliRunner().invoke(cli, ["distribute", str(_roster(tmp_path)), "--year", "2024", "-o", str(tmp_path / "下发")])
     assert res.exit_code == 0, res.output
-    files = sorted(p.name for p in (tmp_path / "下发").iterdir())
+    files = sorted(p.name for p in (tmp_path / "下发").glob("*.xlsx"))
     assert files == [f"{i}_某市第{i}局_2024年政府信息公开工作年度报告填报表.xlsx" for i in (1, 2, 3)]
     sub, _ = check_bytes((tmp_path / "下发" / files[1]).read_bytes(), files[1])
     assert (sub.data.org, sub.data.year, sub.data.format) == ("某市第2局", 2024, "2021")
     assert sub.meta["unit_id"] == "X2" and sub.meta["written_by"] == "distribute"
     assert sub.data.info["contact"] == "张2"
     lay = layout("2021")
-    wb = openpyxl.load_workbook(tmp_path / "下发" / files[0])
-    for key in ("org", "unit_id", "year", "kind"):
-        p = lay.info[key]
-        assert wb[p.sheet][p.cell].protection.locked, key
-    assert not wb[lay.info["contact"].sheet][lay.info["contact"].cell].protection.locked
-    assert sub.meta["unit_id"] == "X2"
+    for f, locked in ((files[1], ("org", "unit_id", "year", "kind")), (files[0], ("org", "year", "kind"))):
+        wb = openpyxl.load_workbook(tmp_path / "下发" / f)
+        for key in locked:
+            p = lay.info[key]
+            assert wb[p.sheet][p.cell].protection.locked, key
+        assert not wb[lay.info["contact"].sheet][lay.info["contact"].cell].protection.locked
+    assert sub.meta["unit_id"] == "X2" and sub.data.info["unit_id"] == "X2"
     sub1, _ = check_bytes((tmp_path / "下发" / files[0]).read_bytes(), files[0])
-    assert sub1.meta["unit_id"] == "1"  # no 单位代码 in the roster: its 序号
+    # no 单位代码 in the roster: the 序号 is the identity in the metadata, the 单位代码 cell stays blank and open
+    assert sub1.meta["unit_id"] == "1" and sub1.data.info["unit_id"] == ""
+    p = lay.info["unit_id"]
+    assert not openpyxl.load_workbook(tmp_path / "下发" / files[0])[p.sheet][p.cell].protection.locked
 
 
 @pytest.mark.parametrize("last_year", [2023, 2020])  # last year in the same format, and in the 2019 format

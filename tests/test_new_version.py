@@ -102,7 +102,7 @@ def test_distribute_collect_report_all(version, tmp_path: Path) -> None:  # type
     assert code == 0, out
     inbox = tmp_path / "收件箱"
     inbox.mkdir()
-    for i, sent in enumerate(sorted((tmp_path / "下发").iterdir()), start=1):
+    for i, sent in enumerate(sorted((tmp_path / "下发").glob("*.xlsx")), start=1):
         meta = openpyxl.load_workbook(sent)[version.common.sheets["meta"]]
         assert {r[0].value: r[1].value for r in meta.iter_rows(max_col=2)}["format"] == version.id
         data = synthetic(version, f"测试市第{i}局", year, random.Random(i))
@@ -116,6 +116,8 @@ def test_distribute_collect_report_all(version, tmp_path: Path) -> None:  # type
     sub, result = check_bytes(cons.read_bytes(), cons.name)
     assert result.ok and sub.data.values[NEW_KEY] > 0
     code, out = _run("report", "--all", str(tmp_path / "结果"))
+    assert code == 1 and "已生成 3 份" in out, out  # the consolidated one: its 文字部分 and 落款日期 are the office's to write
+    code, out = _run("report", "--all", str(tmp_path / "结果"), "--force")
     assert code == 0, out
     made = sorted((tmp_path / "结果" / "报告").glob("*.docx"))
     assert len(made) == 4

@@ -85,7 +85,7 @@ def test_2021_fee_in_wan_yuan_without_trailing_zeros():
                                                        "new_requests.natural_person": 3})
     texts = _texts(render_report(data))
     assert "12.5万元" in texts and "3" in texts
-    assert "某某市财政局2024年政府信息公开工作年度报告" in texts
+    assert texts[:2] == ["某某市财政局", "2024年政府信息公开工作年度报告"]  # 21 characters: broken after the organ
 
 
 def test_text_is_escaped(sample, r2019):

@@ -190,7 +190,8 @@ def test_custom_template_headings_are_preflighted(tmp_path):
     doc.save(tpl)
     src = tmp_path / "表.xlsx"
     src.write_bytes(workbook(sample()))
-    res = CliRunner().invoke(cli, ["report", str(src), "--template", str(tpl), "-o", str(tmp_path / "r.docx")])
+    res = CliRunner().invoke(cli, ["report", str(src), "--template", str(tpl), "-o", str(tmp_path / "r.docx"),
+                                   "--verbose"])
     assert res.exit_code == 0, res.output
     assert "找不到部分标题“五、存在的主要问题及改进情况”（模板中是“五、存在的主要问题及改进举措”）" in res.output
     assert "REPORT_HEADING" in res.output and (tmp_path / "r.docx").exists()

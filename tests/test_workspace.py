@@ -187,6 +187,7 @@ def test_gather_runs_collect_and_reports_with_pdf(tmp_path: Path) -> None:
     assert labels[0] == "汇总表.xlsx" and any(x.endswith("（汇总）.xlsx") for x in labels)
     assert sum(x.endswith(".docx") for x in labels) == 3 and sum(x.endswith(".pdf") for x in labels) == 3
     assert "1 份有错误" in summary
+    assert "草稿" in summary  # the consolidated report before the office writes its text: a marked draft, said so
     status = openpyxl.load_workbook(tmp_path / "工作台" / files[0]["path"])["提交情况"]
     got = {r[1]: r[2] for r in status.iter_rows(min_row=2, values_only=True) if r[1]}
     assert got["测试市财政局"] == "通过" and got["测试市教育局"] == "有错误" and got["测试市生态环境局"] == "未提交"

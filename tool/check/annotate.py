@@ -14,10 +14,11 @@ with the 校验结果 sheet only. The original file is never written.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..core.files import Names, read_regular, safe_name, write_atomic
+from ..core.files import Names, read_regular, safe_name
 from ..core.findings import LEVEL_ZH, CheckResult, Finding
 from ..format import common
 from ..read import Submission
@@ -28,27 +29,45 @@ SHOWN = ("error", "warning")  # info notices (blank cells counted as 0) are not 
 
 
 def return_name(stem: str) -> str:
-    """The file name of a marked-up copy: <stem>_退回.xlsx (the suffix from common.json)."""
-    return f"{safe_name(stem)}{common().outputs['return_suffix']}.xlsx"
+    """The file name of a marked-up copy: <stem>_退回.xlsx (the suffix from common.json).
+
+    A stem that is already a returned copy's (a department's corrected ``X_退回``, maybe
+    ``X_退回（2）``) is not suffixed again: its new mark-up is ``X_退回.xlsx`` once more.
+    """
+    suffix = common().outputs["return_suffix"]
+    base = re.sub(rf"{re.escape(suffix)}(（\d+）|\d*)$", "", safe_name(stem)) or safe_name(stem)
+    return f"{base}{suffix}.xlsx"
 
 
-def annotate_all(checked: Iterable[tuple[Submission | None, CheckResult]], folder: str | Path) -> list[Path]:
+def annotate_all(checked: Iterable[tuple[Submission | None, CheckResult]], folder: str | Path, *,
+                 inputs: Iterable[str | Path] = (), overwrite: bool = False) -> list[Path]:
     """Write one marked-up copy per readable file that has errors or warnings.
 
-    A copy never lands on an input (a department's corrected ``X_退回.xlsx`` among the inputs keeps
-    its name; the new mark-up gets （2）), and two inputs of one name get two copies.
+    Never onto an input (a department's corrected ``X_退回.xlsx`` among the inputs keeps its name;
+    the new mark-up gets （2）), two inputs of one name get two copies, and never over a file that
+    is not what nianbao wrote there (``core.ledger``) unless ``overwrite``. The copies are planned
+    first, so a refusal comes before anything is written.
     """
+    from ..core.ledger import Ledger
+
     checked = list(checked)
     folder = Path(folder)
-    inputs = [Path(sub.path) for sub, _ in checked if sub is not None and sub.path]
-    names = Names(p.name for p in inputs if p.parent.resolve() == folder.resolve())
-    out: list[Path] = []
+    sources = [Path(p) for p in inputs] + [Path(sub.path) for sub, _ in checked if sub is not None and sub.path]
+    names = Names(p.name for p in sources if p.exists() and p.parent.resolve() == folder.resolve())
+    plan: list[tuple[Submission, list[Finding], Path]] = []
     for sub, result in checked:
         shown = [f for f in result.findings if f.level in SHOWN]
         if sub is None or not shown:
             continue
-        target = folder / names.give(return_name(Path(sub.file).stem))
-        out.append(write_atomic(target, annotated(sub, shown), inputs=inputs))
+        plan.append((sub, shown, folder / names.give(return_name(Path(sub.file).stem))))
+    ledger = Ledger(folder)
+    ledger.guard([t for _, _, t in plan], overwrite, sources)
+    out: list[Path] = []
+    try:
+        for sub, shown, target in plan:
+            out.append(ledger.write(target, annotated(sub, shown), overwrite=overwrite, inputs=sources))
+    finally:
+        ledger.save()
     return out
 
 
@@ -69,7 +88,8 @@ def annotated(sub: Submission, findings: list[Finding], original: bytes | None =
     if not sub.broken_sheets:
         from ..workbook import build_workbook
 
-        return build_workbook(sub.data, spec=sub.spec, annotations=notes_of(findings), written_by="annotate")
+        return build_workbook(sub.data, spec=sub.spec, annotations=notes_of(findings), written_by="annotate",
+                              identity=sub.meta.get("unit_id") if sub.meta else None)
     source = Path(sub.path or sub.file)
     try:
         if original is None:
@@ -88,6 +108,7 @@ def _marked_copy(original: bytes, findings: list[Finding]) -> bytes:
     from openpyxl.styles import PatternFill
 
     wb = openpyxl.load_workbook(io.BytesIO(original))
+    _drop_old_comments(wb)
     fills = {"error": "FFC7CE", "warning": "FFEB9C"}
     for (sheet, cell), found in notes_of(findings).items():
         if not cell or sheet not in wb.sheetnames:
@@ -110,6 +131,16 @@ def _marked_copy(original: bytes, findings: list[Finding]) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _drop_old_comments(wb) -> None:  # type: ignore[no-untyped-def]
+    """A copy returned before carries our old comments: they go before the new ones are made."""
+    product = common()["product"]
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.comment is not None and c.comment.author == product:
+                    c.comment = None
 
 
 def findings_workbook(findings: list[Finding]) -> bytes:

@@ -10,8 +10,12 @@ from ..format import Spec, for_year
 from ..format.interchange import ReportData
 from ..format.localrules import NATIONAL, LocalRules
 
+STAGES = ("check", "report")
 
-def report_rules(data: ReportData, spec: Spec, rules: LocalRules = NATIONAL) -> list[Finding]:
+
+def report_rules(data: ReportData, spec: Spec, rules: LocalRules = NATIONAL, stage: str = "check") -> list[Finding]:
+    """``stage``: "check" (a self-check, collect) or "report" (before a report is generated: an empty
+    required section or no 落款日期 is an error for every kind of report, refused like one)."""
     common = spec.common
     lay = spec.layout
     out: list[Finding] = []
@@ -29,12 +33,14 @@ def report_rules(data: ReportData, spec: Spec, rules: LocalRules = NATIONAL) -> 
                             expected=current.id, actual=spec.id, year=data.year, doc=current.doc_number))
     kind = data.kind if data.kind in common.kinds else "department"
     for s in spec.text_sections:
-        if s.required and not data.text.get(s.key, "").strip():
+        if s.required_by(kind) and not data.text.get(s.key, "").strip():
             p = lay.text[s.key]
-            level = "error" if kind == "department" else "warning"
-            out.append(make("TEXT_REQUIRED", level=level, sheet=p.sheet, cell=p.cell, key=f"text.{s.key}",
-                            label_path=(p.sheet, s.title), title=s.title, kind_name=common.kinds[kind]))
-    out += _sign_date(data, spec, kind, rules)
+            level = "error" if kind == "department" or stage == "report" else "warning"
+            out.append(make("TEXT_REQUIRED", level=level, variant="report" if stage == "report" else "",
+                            sheet=p.sheet, cell=p.cell, key=f"text.{s.key}", label_path=(p.sheet, s.title),
+                            title=s.title, kind_name=common.kinds[kind],
+                            note=f"；{s.required_note}" if s.required_note and not s.required else ""))
+    out += _sign_date(data, spec, kind, rules, stage)
     return out
 
 
@@ -44,15 +50,17 @@ def _info_value(data: ReportData, key: str) -> object:
     return data.text.get(key) if key == "preface" else data.info.get(key)
 
 
-def _sign_date(data: ReportData, spec: Spec, kind: str, rules: LocalRules) -> list[Finding]:
+def _sign_date(data: ReportData, spec: Spec, kind: str, rules: LocalRules, stage: str) -> list[Finding]:
     raw = data.info.get("sign_date", "")
-    if not raw or not data.year:
-        return []
     common = spec.common
     label = common.info_label("sign_date")
     p = spec.layout.info["sign_date"]
     at = {"sheet": p.sheet, "cell": p.cell, "key": "info.sign_date", "label_path": (p.sheet, label),
           "label": label, "actual": raw}
+    if not str(raw).strip():
+        return [make("SIGN_DATE_MISSING", level="error" if stage == "report" else None, **at)]
+    if not data.year:
+        return []
     try:
         signed = date.fromisoformat(raw)
     except ValueError:

@@ -16,24 +16,28 @@ from ..format import Instance, Number, Spec, load
 from ..format.interchange import ReportData
 from ..format.localrules import NATIONAL, LocalRules
 from .report_rules import report_rules
+from .suspects import row_of, suspect_text, suspects
 
 
 def check_data(data: ReportData, *, spec: Spec | None = None, prev: ReportData | None = None,
                totals: dict[str, Number] | None = None, unread: Iterable[str] = (),
-               rules: LocalRules = NATIONAL, values: dict[str, Number] | None = None) -> list[Finding]:
+               rules: LocalRules = NATIONAL, values: dict[str, Number] | None = None,
+               stage: str = "check") -> list[Finding]:
     """All findings for one report's data, in one pass.
 
     ``totals``: numbers found in computed-total cells (compared with the recomputed ones);
     ``unread``: fields whose value could not be read, so that rules using them are skipped
     (the reading finding already names the cell); ``prev``: last year's report; ``rules``: local
-    rules (deadlines; their levels are applied by the caller, over every finding).
+    rules (deadlines; their levels are applied by the caller, over every finding); ``stage``: "report"
+    when a report is about to be generated (``report_rules``).
     """
     spec = spec or data.spec
     skip = set(unread)
     if values is None:
         values = readable_values(data, spec, skip)
-    out = report_rules(data, spec, rules)
+    out = report_rules(data, spec, rules, stage)
     out += value_rules(data, spec, skip)
+    out += unit_slip_rules(data, spec, skip)
     out += total_rules(spec, values, totals or {}, skip)
     return out + relation_findings(spec, values, prev, skip)
 
@@ -47,16 +51,40 @@ def relation_findings(spec: Spec, values: dict[str, Number], prev: ReportData | 
                       skip: set[str] | frozenset[str] = frozenset(),
                       *, cross_year_only: bool = False) -> list[Finding]:
     """The equality and ≤ relations over recomputed ``values``; cross-year ones only with ``prev``."""
-    prev_values = _prev_values(prev)
-    out = []
+    prev_values = _prev_values(prev) or {}
+    failing: list[tuple[Instance, tuple[Number, Number]]] = []
     for inst, deps in spec.checks:
-        if (inst.cross_year and prev_values is None) or (cross_year_only and not inst.cross_year):
+        if (inst.cross_year and not prev_values) or (cross_year_only and not inst.cross_year):
             continue
         if skip and deps & skip:
             continue
-        f = relation_finding(spec, inst, values, prev_values or {})
-        if f:
-            out.append(f)
+        sides = evaluate(inst, values, prev_values)
+        if sides is not None and not holds(inst.kind, *sides):
+            failing.append((inst, sides))
+    notes = _suspect_notes(spec, failing, values)
+    return [relation_finding(spec, inst, values, prev_values, note=notes.get(i, ("", ())))
+            for i, (inst, _) in enumerate(failing)]
+
+
+def _suspect_notes(spec: Spec, failing: list[tuple[Instance, tuple[Number, Number]]],
+                   values: dict[str, Number]) -> dict[int, tuple[str, tuple[str, ...]]]:
+    """Per failing this-year equality: the message's note on the likeliest wrong cells, and those keys."""
+    by_rule: dict[str, list[int]] = {}
+    for i, (inst, _) in enumerate(failing):
+        if inst.kind == "equal" and not inst.cross_year:
+            by_rule.setdefault(inst.rule, []).append(i)
+    out: dict[int, tuple[str, tuple[str, ...]]] = {}
+    for idx in by_rule.values():
+        group = [(failing[i][0], failing[i][1][0] - failing[i][1][1]) for i in idx]
+        ranked, rows = suspects(spec, group, values)
+        best = max(rows.values(), default=0)
+        single = len(group) > 1 and sum(1 for n in rows.values() if n == best) == 1
+        for j, i in enumerate(idx):
+            keys = ranked[j]
+            top = bool(keys) and single and rows[row_of(group[j][0], keys[0])] == best
+            fixed = sum(1 for g, r in zip(group, ranked.values(), strict=True) if keys and any(
+                row_of(g[0], k) == row_of(group[j][0], keys[0]) for k in r))
+            out[i] = (suspect_text(spec, keys, top and fixed > 1, fixed), tuple(keys))
     return out
 
 
@@ -90,8 +118,10 @@ def holds(kind: str, lhs: Number, rhs: Number) -> bool:
     return lhs <= rhs if kind == "le" else lhs == rhs
 
 
-def relation_finding(spec: Spec, inst: Instance, values: dict[str, Number],
-                     prev: dict[str, Number]) -> Finding | None:
+def relation_finding(spec: Spec, inst: Instance, values: dict[str, Number], prev: dict[str, Number],
+                     note: tuple[str, tuple[str, ...]] = ("", ())) -> Finding | None:
+    """The finding of an instance that does not hold (None when it holds); ``note``: the message's
+    note on the likeliest wrong cells and their keys (listed first among the related cells)."""
     sides = evaluate(inst, values, prev)
     if sides is None or holds(inst.kind, *sides):
         return None
@@ -103,15 +133,17 @@ def relation_finding(spec: Spec, inst: Instance, values: dict[str, Number],
     actual = values[inst.blame]
     # the value of the blamed cell that would make the relation hold
     expected = actual - blame_side * sign * (lhs - rhs)
-    related = tuple(dict.fromkeys(lay.values[t.key].cell for t in inst.terms
-                                  if not t.prev and t.key != inst.blame and t.key in lay.values))
+    text, first = note
+    related = tuple(dict.fromkeys([*(lay.values[k].cell for k in first if k != inst.blame),
+                                   *(lay.values[t.key].cell for t in inst.terms
+                                     if not t.prev and t.key != inst.blame and t.key in lay.values)]))
     return make_relation(inst.rule, inst.level, inst.kind,
                          sheet=place.sheet, cell=place.cell, key=inst.blame,
                          label_path=spec.fields[inst.blame].label_path, expected=expected, actual=actual,
                          related=related, where=spec.where(inst.blame),
                          lhs_text=side_text(spec, inst, inst.lhs, values, prev),
                          rhs_text=side_text(spec, inst, inst.rhs, values, prev), diff=abs(lhs - rhs),
-                         title=inst.title)
+                         title=inst.title, suspects=text)
 
 
 def side_text(spec: Spec, inst: Instance, terms: tuple, values: dict[str, Number],
@@ -179,4 +211,23 @@ def value_rules(data: ReportData, spec: Spec, skip: set[str]) -> list[Finding]:
             place = spec.layout.values[key]
             out.append(make(rule, sheet=place.sheet, cell=place.cell, key=key, label_path=f.label_path,
                             actual=v, where=spec.where(key), **extra))
+    return out
+
+
+def unit_slip_rules(data: ReportData, spec: Spec, skip: set[str]) -> list[Finding]:
+    """A plausibility warning where a value looks entered in another unit (a fee in 元 where 万元 is
+    asked): above the field's bound with at most two decimals, as amounts in 元 are written."""
+    out = []
+    for key in spec.slipping:
+        v = data.values.get(key)
+        slip = spec.fields[key].unit_slip
+        if v is None or slip is None or key in skip or v <= slip.above:
+            continue
+        if -Decimal(v).normalize().as_tuple().exponent > 2:  # 24252.311082 万元: converted to the 分, not typed in 元
+            continue
+        f = spec.fields[key]
+        place = spec.layout.values[key]
+        out.append(make("VALUE_UNIT_SUSPECT", sheet=place.sheet, cell=place.cell, key=key, label_path=f.label_path,
+                        actual=v, where=spec.where(key), unit=f.unit, slip=slip.unit,
+                        suggest=fmt_number(Decimal(v) / slip.factor)))
     return out

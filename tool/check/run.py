@@ -29,15 +29,17 @@ def unreadable_result(name: str, e: UnreadableError) -> CheckResult:
 
 
 def result_of(sub: Submission, *, prev: ReportData | None = None, prev_findings: Iterable[Finding] = (),
-              rules: LocalRules | None = None) -> CheckResult:
+              rules: LocalRules | None = None, stage: str = "check") -> CheckResult:
     """Reading findings plus every rule, for a submission that was read. ``rules``: the local rules
-    given (``--rules``); None: the ones stored in the workbook by ``distribute``, else the national."""
+    given (``--rules``); None: the ones stored in the workbook by ``distribute``, else the national.
+    ``stage``: "report" before a report is generated (an incomplete report is refused, ``report_rules``)."""
     d = sub.data
     spec = sub.spec or d.spec
     local, notes = (rules, []) if rules is not None else stored_rules(sub.meta)
     unread = sub.unread
     values = readable_values(d, spec, unread)
-    found = check_data(d, spec=spec, prev=prev, totals=sub.totals, unread=unread, rules=local, values=values)
+    found = check_data(d, spec=spec, prev=prev, totals=sub.totals, unread=unread, rules=local, values=values,
+                       stage=stage)
     found += text_findings(d, spec, values, rows=sub.text_rows, skip=unread, rules=local)
     found += preflight(d, spec)
     findings = local.apply(sub.findings + list(prev_findings) + notes + found)
@@ -69,13 +71,14 @@ def _ordered(sub: Submission, findings: list[Finding]) -> list[Finding]:
 
 
 def check_bytes(data: bytes, name: str, *, prev: ReportData | None = None,
-                spec: Spec | None = None, rules: LocalRules | None = None) -> tuple[Submission | None, CheckResult]:
+                spec: Spec | None = None, rules: LocalRules | None = None,
+                stage: str = "check") -> tuple[Submission | None, CheckResult]:
     """Read and check one workbook's bytes; never raises for a bad file."""
     try:
         sub = read_bytes(data, name, spec=spec)
     except UnreadableError as e:
         return None, unreadable_result(name, e)
-    return sub, result_of(sub, prev=prev, rules=rules)
+    return sub, result_of(sub, prev=prev, rules=rules, stage=stage)
 
 
 def _read_path(path: str) -> Submission | UnreadableError:
@@ -111,40 +114,46 @@ def year_findings(data: ReportData | None, prev: ReportData | None, last_year: s
     return [make("CROSS_YEAR_YEAR", file=last_year, expected=data.year - 1, actual=prev.year or "（空）")]
 
 
-def _check_path(job: tuple[str, ReportData | None, list[Finding], str, LocalRules | None]
+def _check_path(job: tuple[str, ReportData | None, list[Finding], str, LocalRules | None, str]
                 ) -> tuple[Submission | None, CheckResult]:
     """Read and check one file (runs in a worker process)."""
-    path, prev, prev_notes, last_year, rules = job
+    path, prev, prev_notes, last_year, rules, stage = job
     try:
         sub = read_file(path)
     except UnreadableError as e:
         return None, unreadable_result(display_name(path), e)
     notes = prev_notes + year_findings(sub.data, prev, last_year)
-    return sub, result_of(sub, prev=prev, prev_findings=notes, rules=rules)
+    return sub, result_of(sub, prev=prev, prev_findings=notes, rules=rules, stage=stage)
 
 
-def check_files(paths: Iterable[str | Path], *, last_year: str | None = None, rules: LocalRules | None = None
+def check_files(paths: Iterable[str | Path], *, last_year: str | None = None, rules: LocalRules | None = None,
+                stage: str = "check"
                 ) -> list[tuple[Submission | None, CheckResult]]:
     """Every file read and checked in a worker process: one file's crash never stops the others."""
     prev, prev_notes = load_last_year(last_year) if last_year else (None, [])
     paths = [str(p) for p in paths]
-    jobs = [(p, prev, prev_notes, last_year or "", rules) for p in paths]
+    jobs = [(p, prev, prev_notes, last_year or "", rules, stage) for p in paths]
     out: list[tuple[Submission | None, CheckResult]] = []
     for p, got in zip(paths, isolated_map(_check_path, jobs, jobs=min(len(paths), os.cpu_count() or 1)),
                       strict=True):
+        if Path(p).is_dir():  # 收件箱/ given to check: point to collect (or a glob), without a trailing /
+            out.append((None, unreadable(display_name(p).rstrip("/\\") or display_name(p), "FILE_IS_FOLDER")))
+            continue
         out.append((None, failed(display_name(p), got)) if isinstance(got, Failed) else got)
     return out
 
 
 def run_check(paths: Iterable[str | Path], *, last_year: str | None = None, annotate: str | Path | None = None,
-              rules: LocalRules | None = None) -> tuple[list[CheckResult], list[Path]]:
+              rules: LocalRules | None = None, overwrite: bool = False) -> tuple[list[CheckResult], list[Path]]:
     """``nianbao check``: every file's result, and the marked-up copies written to ``annotate``."""
+    paths = list(paths)
     checked = check_files(paths, last_year=last_year, rules=rules)
     written: list[Path] = []
     if annotate:
         from .annotate import annotate_all
 
-        written = annotate_all(checked, annotate)
+        written = annotate_all(checked, annotate, inputs=[*paths, *([last_year] if last_year else [])],
+                               overwrite=overwrite)
     return [r for _, r in checked], written
 
 
@@ -154,10 +163,12 @@ def exit_code(results: Iterable[CheckResult]) -> int:
 
 # -- the human report -----------------------------------------------------------------------------
 
-def describe(result: CheckResult) -> str:
-    """Chinese text for one file: a summary line, then findings grouped by sheet."""
+def describe(result: CheckResult, verbose: bool = False) -> str:
+    """Chinese text for one file: a summary line, then findings grouped by sheet; ``verbose`` adds
+    each finding's code ([T3_BALANCE]: what ``nianbao codes`` explains; JSON always carries it)."""
     if not result.readable:
-        return f"✘ {result.file}：无法读取\n    {result.findings[0].message}"
+        code = f"  [{result.findings[0].rule}]" if verbose else ""
+        return f"✘ {result.file}：无法读取\n    {result.findings[0].message}{code}"
     errors, warnings = len(result.errors), len(result.warnings)
     head = "✔" if result.ok else "✘"
     what = "，".join(x for x in (f"{result.format} 格式" if result.format else "",
@@ -170,5 +181,5 @@ def describe(result: CheckResult) -> str:
     for sheet, items in groups.items():
         lines.append(f"  【{sheet}】")
         for f in items:
-            lines.append(f"    {LEVEL_ZH[f.level]}：{f.message}  [{f.rule}]")
+            lines.append(f"    {LEVEL_ZH[f.level]}：{f.message}" + (f"  [{f.rule}]" if verbose else ""))
     return "\n".join(lines)

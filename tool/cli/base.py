@@ -28,8 +28,17 @@ def fail(message: str, code: int = 2) -> None:
     sys.exit(code)
 
 
+WORKFLOW = ("roster-template", "distribute", "template", "check", "collect", "report", "workspace", "serve", "export", "fields",
+            "docx-template", "codes", "demo")
+
+
 class Group(click.Group):
-    """Turns our exceptions, and any unexpected one, into a Chinese line (no traceback)."""
+    """Turns our exceptions, and any unexpected one, into a Chinese line (no traceback); lists the
+    commands in the order of the year's work, not alphabetically."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = super().list_commands(ctx)
+        return sorted(names, key=lambda n: WORKFLOW.index(n) if n in WORKFLOW else len(WORKFLOW))
 
     def invoke(self, ctx: click.Context) -> object:
         debug = "--debug" in sys.argv
@@ -106,5 +115,32 @@ def rules_option(help: str = "本地规则文件（TOML，用 nianbao rules-temp
                         metavar="规则文件", help=help)
 
 
+class IntRange(click.IntRange):
+    """click's IntRange in Chinese: "'abc' 不是有效的整数", "2000～2100" (click names it "integer range")."""
+
+    name = "整数"
+
+    def _describe_range(self) -> str:
+        if self.min is not None and self.max is not None:
+            return f"{self.min}～{self.max}"
+        return f"不小于 {self.min}" if self.min is not None else f"不大于 {self.max}"
+
+
 def year_option(help: str = "报告年度，如 2024", **kw: Any) -> Decorator:
-    return click.option("--year", type=click.IntRange(2000, 2100), help=help, **kw)
+    return click.option("--year", type=IntRange(2000, 2100), metavar="年份", help=help, **kw)
+
+
+def org_option(help: str) -> Decorator:
+    return click.option("--org", metavar="名称", help=help)
+
+
+def overwrite_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """The one overwrite convention (``core.ledger``): without it, a file that is not what nianbao
+    last wrote there (a filled roster or workbook, an edited report) is never replaced."""
+    return click.option("--overwrite", is_flag=True,
+                        help="允许覆盖已存在、且已被填写或修改过的输出文件（默认拒绝覆盖，以免丢失）")(f)
+
+
+def verbose_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--verbose", "-v", is_flag=True,
+                        help="每条问题后显示其代码（如 [T3_BALANCE]；含义见 nianbao codes）")(f)

@@ -9,7 +9,18 @@ from pathlib import Path
 import click
 
 from ..core.errors import UsageError
-from .base import CONTEXT, Bar, json_option, output_dir, rules_option, year_option
+from .base import (
+    CONTEXT,
+    Bar,
+    IntRange,
+    json_option,
+    org_option,
+    output_dir,
+    overwrite_option,
+    rules_option,
+    verbose_option,
+    year_option,
+)
 
 
 @click.command("check", context_settings=CONTEXT)
@@ -20,8 +31,10 @@ from .base import CONTEXT, Bar, json_option, output_dir, rules_option, year_opti
 @click.option("--annotate", "annotate_dir", type=click.Path(file_okay=False),
               help="为每个有问题的文件在此文件夹写一份标注了问题的副本（用于退回），原文件不变")
 @rules_option("本地规则文件（TOML）；不给时用填报表中下发时保存的规则，没有则按全国规则")
+@verbose_option
+@overwrite_option
 def check_cmd(files: tuple[str, ...], as_json: bool, last_year: str | None, annotate_dir: str | None,
-              rules: object) -> None:
+              rules: object, verbose: bool, overwrite: bool) -> None:
     """校验填好的填报表：数字、勾稽关系、必填项、格式版本，以及文字与表格是否一致、标题和前言是否规范。
 
     \b
@@ -36,12 +49,13 @@ def check_cmd(files: tuple[str, ...], as_json: bool, last_year: str | None, anno
     """
     from ..check.run import describe, exit_code, run_check
 
-    results, annotated = run_check(files, last_year=last_year, annotate=annotate_dir, rules=rules)  # type: ignore[arg-type]
+    results, annotated = run_check(files, last_year=last_year, annotate=annotate_dir, rules=rules,  # type: ignore[arg-type]
+                                   overwrite=overwrite)
     if as_json:
         click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=1))
     else:
         for r in results:
-            click.echo(describe(r))
+            click.echo(describe(r, verbose))
     for path in annotated:
         click.echo(f"已写出标注副本：{path}", err=as_json)
     sys.exit(exit_code(results))
@@ -50,15 +64,18 @@ def check_cmd(files: tuple[str, ...], as_json: bool, last_year: str | None, anno
 @click.command(context_settings=CONTEXT)
 @click.argument("folder", type=click.Path(file_okay=False), metavar="文件夹")
 @click.option("--roster", type=click.Path(dir_okay=False), help="单位名单（xlsx 或 csv）；不给时按表内单位名称汇总")
-@click.option("--org", help="本级单位名称（汇总表的单位名称），如 某某市人民政府")
+@org_option("本级单位名称（汇总表的单位名称），如 某某市人民政府")
 @year_option("报告年度；默认取多数填报表的年度")
 @click.option("--last-year", "last_dir", type=click.Path(file_okay=False), help="上年收集的填报表所在文件夹（跨年度校验）")
 @output_dir("输出文件夹，默认 output/<年度>/")
 @json_option("以 JSON 输出各单位状态")
-@click.option("--jobs", type=click.IntRange(1, 64), help="并行进程数，默认为 CPU 核数")
+@click.option("--deadline", metavar="日期", help="本级规定的报送期限，如 2025-01-15；默认为部门年度报告的法定期限（次年1月31日）")
+@click.option("--jobs", type=IntRange(1, 64), metavar="个数", help="并行进程数，默认为 CPU 核数")
 @rules_option("本地规则文件（TOML），用于校验每份填报表并存入汇总填报表；不给时按全国规则")
+@overwrite_option
 def collect(folder: str, roster: str | None, org: str | None, year: int | None, last_dir: str | None,
-            outdir: str | None, as_json: bool, jobs: int | None, rules: object) -> None:
+            outdir: str | None, as_json: bool, deadline: str | None, jobs: int | None, rules: object,
+            overwrite: bool) -> None:
     """收集文件夹中各单位交回的填报表：谁未交、谁有错、汇总数据、退回件。
 
     \b
@@ -75,12 +92,11 @@ def collect(folder: str, roster: str | None, org: str | None, year: int | None, 
 
     coll, out, text = run_collect(Path(folder), roster=roster, org=org, year=year, last_dir=last_dir,
                                   outdir=Path(outdir) if outdir else None, jobs=jobs, progress=Bar(),
-                                  rules=rules or NATIONAL)  # type: ignore[arg-type]
+                                  rules=rules or NATIONAL, overwrite=overwrite, deadline=deadline)  # type: ignore[arg-type]
     if as_json:
         click.echo(json.dumps(status_json(coll, out), ensure_ascii=False, indent=1))
     else:
         click.echo(text)
-        click.echo(f"结果已写入 {out}")
     sys.exit(0 if coll.all_passed else 1)
 
 

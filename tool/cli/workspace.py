@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from .base import CONTEXT, Group, output_file, year_option
+from .base import CONTEXT, Group, IntRange, output_file, year_option
 
 
 @click.group("workspace", cls=Group, context_settings=CONTEXT)
@@ -27,10 +27,10 @@ def workspace() -> None:
 @click.argument("folder", type=click.Path(file_okay=False), metavar="文件夹")
 @click.option("--roster", type=click.Path(dir_okay=False), required=True, help="单位名单（xlsx 或 csv）")
 @year_option(required=True)
-@click.option("--org", required=True, help="本级单位名称，如 某某市人民政府")
+@click.option("--org", required=True, metavar="名称", help="本级单位名称，如 某某市人民政府")
 @click.option("--rules", type=click.Path(dir_okay=False), help="本地规则文件（保存一份在工作台中）")
 @click.option("--last-year", "last_dir", type=click.Path(file_okay=False), help="上年收集的填报表所在文件夹（跨年度核对）")
-@click.option("--base-url", help="各单位访问工作台的网址，如 http://192.168.1.10:8000（也可以以后在 links 中给出）")
+@click.option("--base-url", metavar="网址", help="各单位访问工作台的网址，如 http://192.168.1.10:8000（也可以以后在 links 中给出）")
 def init_cmd(folder: str, roster: str, year: int, org: str, rules: str | None, last_dir: str | None,
              base_url: str | None) -> None:
     """建立工作台：台账（SQLite）、文件夹、办公室链接和每个单位的报送链接。
@@ -55,7 +55,7 @@ def init_cmd(folder: str, roster: str, year: int, org: str, rules: str | None, l
 
 @workspace.command("links", context_settings=CONTEXT)
 @click.argument("folder", type=click.Path(file_okay=False), metavar="工作台")
-@click.option("--base-url", help="各单位访问工作台的网址，如 http://192.168.1.10:8000；给过一次后可以省略")
+@click.option("--base-url", metavar="网址", help="各单位访问工作台的网址，如 http://192.168.1.10:8000；给过一次后可以省略")
 @click.option("--json", "as_json", is_flag=True, help='以 JSON 输出 {"office": 链接, "units": [{"seq", "name", "url"}]}')
 @output_file("链接表的文件名，默认 工作台/链接.xlsx")
 @click.option("--renew", multiple=True, metavar="序号", help="为这个单位重新签发链接（原链接立即失效），可多次给出")
@@ -90,9 +90,9 @@ def links_cmd(folder: str, base_url: str | None, as_json: bool, output: str | No
 
 @click.command("serve", context_settings=CONTEXT)
 @click.argument("folder", type=click.Path(file_okay=False), metavar="工作台")
-@click.option("--host", default="127.0.0.1", show_default=True,
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="地址",
               help="监听的地址；默认只有本机能访问，局域网访问用 0.0.0.0")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="端口")
+@click.option("--port", type=IntRange(0, 65535), metavar="端口号", default=8000, show_default=True, help="端口")
 @click.option("--no-browser", is_flag=True, help="不自动打开浏览器")
 def serve_cmd(folder: str, host: str, port: int, no_browser: bool) -> None:
     """启动网上报送工作台：各单位拖入填报表即得校验结果，办公室在浏览器中看报送情况、退回、催报、汇总。

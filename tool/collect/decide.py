@@ -40,7 +40,8 @@ class Entry:
     format: str = ""
     year: int | None = None
     org: str = ""
-    unit_id: str = ""
+    unit_id: str = ""  # the 单位代码 cell
+    meta_id: str = ""  # the roster identity distribute wrote into the metadata
     kind: str = ""
     written_by: str = ""
     doc_modified: str = ""  # the workbook's own modified time (docProps/core.xml)
@@ -48,6 +49,7 @@ class Entry:
     info: dict[str, str] = field(default_factory=dict)
     unit: Unit | None = None
     matched_by: str = ""
+    skip: str = ""  # why it is not a submission: a catalog code (COLLECT_SKIP_…), '' for a submission
 
     @property
     def name(self) -> str:
@@ -91,10 +93,13 @@ class Collection:
     org: str
     units: list[UnitStatus]
     unknown: list[Entry]  # readable or not, matching no roster unit
-    skipped: list[Entry]  # written by collect itself / annotated returns
+    skipped: list[Entry]  # collect's own outputs in this output folder, this organ's consolidated workbook
     entries: list[Entry]
     totals: dict[str, Number]
     contributions: list[UnitStatus]  # passing units with data, in roster order
+    deadline: str | None = None  # the office's deadline for returns (ISO date), else the statutory one
+    written: dict[str, Path] = field(default_factory=dict)  # what write_outputs wrote
+    returned: int = 0  # 退回 copies written
 
     @property
     def spec(self) -> Spec:
@@ -142,7 +147,8 @@ def inspect(source: Source, rules: LocalRules = NATIONAL) -> Entry:
     meta = getattr(sub, "meta", {}) or {}
     spec = d.spec
     entry.format, entry.year, entry.org = d.format, d.year, d.org
-    entry.unit_id = d.info.get("unit_id", "") or meta.get("unit_id", "")
+    entry.unit_id = d.info.get("unit_id", "")
+    entry.meta_id = meta.get("unit_id", "")
     entry.kind = d.info.get("kind", "") or meta.get("kind", "")
     entry.written_by = meta.get("written_by", "")
     entry.doc_modified = doc_modified(blob)
@@ -168,14 +174,29 @@ def inspect_all(sources: Iterable[Source], jobs: int | None = None,
 
 # -- deciding -----------------------------------------------------------------------------
 
-def _is_own_output(e: Entry, org: str) -> bool:
-    """collect's own consolidated workbook and the returned copies are never inputs again.
+def own_consolidated(e: Entry, org: str) -> bool:
+    """This organ's own consolidated workbook (written by collect) is never a unit's submission.
 
     A consolidated workbook of ANOTHER organ (a county's, read by the city) is an input.
     """
-    if e.written_by == "annotate":
-        return True
     return e.written_by == "collect" and (not org or e.org == org)
+
+
+def mark_skipped(entries: list[Entry], org: str) -> list[Entry]:
+    """The entries that are not submissions, each with its reason as an info finding (listed, not hidden).
+
+    Besides ``e.skip`` set by the caller (collect's own outputs in its output folder), this
+    organ's consolidated workbook wherever it lies. A 退回 copy a department corrected and sent
+    back is a submission like any other, whatever its name.
+    """
+    out = []
+    for e in entries:
+        if not e.skip and own_consolidated(e, org):
+            e.skip = "COLLECT_SKIP_CONSOLIDATED"
+        if e.skip:
+            e.result.findings.insert(0, make(e.skip, file=e.name, org=e.org or org))
+            out.append(e)
+    return out
 
 
 def decide_period(entries: list[Entry], year: int | None) -> tuple[str, int | None]:
@@ -205,8 +226,8 @@ def status_of(e: Entry) -> str:
 
 def decide(entries: list[Entry], units: list[Unit] | None, *, org: str = "", year: int | None = None) -> Collection:
     """Match, de-duplicate, judge and sum; pure (no I/O)."""
-    skipped = [e for e in entries if _is_own_output(e, org)]
-    entries = [e for e in entries if not _is_own_output(e, org)]
+    skipped = mark_skipped(entries, org)
+    entries = [e for e in entries if not e.skip]
     fmt, year = decide_period(entries, year)
     for e in entries:
         f = _period_finding(e, fmt, year) if e.result.readable and e.format else None
@@ -218,7 +239,7 @@ def decide(entries: list[Entry], units: list[Unit] | None, *, org: str = "", yea
     by_unit: dict[str, list[Entry]] = {}
     unknown = []
     for e in entries:
-        e.unit, e.matched_by = matcher.match(e.unit_id, e.org) if e.result.readable else (None, "")
+        e.unit, e.matched_by = matcher.match(e.unit_id, e.org, e.meta_id) if e.result.readable else (None, "")
         if e.unit is None:
             unknown.append(e)
         else:

@@ -1,7 +1,9 @@
 """``nianbao distribute``: one prefilled workbook per roster unit.
 
-Each workbook carries the unit's 单位名称, 单位代码 (the roster's, else its 序号), year, report
-kind and contact, the identifying ones locked and written into the metadata. With last year's
+Each workbook carries the unit's 单位名称, 单位代码 (the roster's; blank and open when the roster has
+none), year, report kind and contact, the identifying ones locked; the roster identity (the
+roster's 单位代码, else its 序号) is written into the hidden metadata, where a department cannot
+change it by typing its real code. With last year's
 collected workbooks, 二、上年结转 is prefilled from that unit's 四、结转下年度继续办理 and last
 year's figures go on a read-only 上年参考 sheet.
 """
@@ -12,7 +14,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.files import Names, safe_name, write_atomic
+from ..core.files import Names, safe_name
 from ..core.progress import SILENT, Progress
 from ..format import Spec, common, for_year, load
 from ..format.interchange import ReportData
@@ -21,6 +23,12 @@ from .intake import Source
 from .roster import Matcher, Unit
 
 LOCKED_INFO = ("org", "unit_id", "year", "kind")
+
+
+def locked_info(unit: Unit) -> tuple[str, ...]:
+    """基本信息 cells a department may not change: its 单位代码 only when the roster gives one
+    (a blank one is the department's to fill in, e.g. its 统一社会信用代码)."""
+    return LOCKED_INFO if unit.unit_id else tuple(k for k in LOCKED_INFO if k != "unit_id")
 
 
 def file_name(unit: Unit, year: int) -> str:
@@ -50,7 +58,9 @@ def carry_over(spec: Spec, last: ReportData) -> dict[str, int]:
 
 
 def unit_data(spec: Spec, unit: Unit, year: int, last: LastYear | None) -> ReportData:
-    info = {"kind": "department", "unit_id": unit.ident, "contact": unit.contact, "phone": unit.phone}
+    """A unit's prefilled data: the 单位代码 cell holds the roster's code only (blank when the roster
+    has none); the identity that matches the return to the roster is in the metadata (``identity``)."""
+    info = {"kind": "department", "unit_id": unit.unit_id, "contact": unit.contact, "phone": unit.phone}
     values = carry_over(spec, last.data) if last else {}
     return ReportData(spec.id, year, unit.name, info, dict(values), {})
 
@@ -60,7 +70,7 @@ def match_last_year(units: list[Unit], last: list[tuple[str, ReportData, dict[st
     m = Matcher(units)
     out: dict[str, LastYear] = {}
     for name, data, meta in last:
-        unit, _ = m.match(data.info.get("unit_id") or meta.get("unit_id", ""), data.org)
+        unit, _ = m.match(data.info.get("unit_id", ""), data.org, meta.get("unit_id", ""))
         if unit is not None:
             out.setdefault(unit.seq, LastYear(data, name))
     return out
@@ -68,24 +78,35 @@ def match_last_year(units: list[Unit], last: list[tuple[str, ReportData, dict[st
 
 def distribute(units: list[Unit], year: int, outdir: Path, *, fmt: str | None = None,
                last_year: dict[str, LastYear] | None = None, progress: Progress = SILENT,
-               links: dict[str, str] | None = None, rules: LocalRules = NATIONAL) -> list[Path]:
+               links: dict[str, str] | None = None, rules: LocalRules = NATIONAL,
+               overwrite: bool = False) -> list[Path]:
     """Write every unit's workbook; returns the paths in roster order. ``links``: seq → the unit's
     upload link in the office's workspace, written into 填报说明; ``rules``: the office's local rules,
-    stored in each workbook."""
+    stored in each workbook.
+
+    Refuses before writing anything when a target holds a workbook someone filled (``core.ledger``).
+    """
+    from ..core.ledger import Ledger
     from ..workbook import build_workbook
 
     spec = load(fmt) if fmt else for_year(year)
+    ledger = Ledger(outdir)
+    names = Names()  # two units whose names map to one file name get two files
+    targets = [outdir / names.give(file_name(u, year)) for u in units]
+    ledger.guard(targets, overwrite)
     paths = []
-    names = Names()
     progress.start(len(units), "生成填报表")
-    for u in units:
-        last = (last_year or {}).get(u.seq)
-        data = unit_data(spec, u, year, last)
-        blob = build_workbook(data, spec=spec, written_by="distribute", locked_info=LOCKED_INFO,
-                              reference=last.data if last else None, submit_url=(links or {}).get(u.seq, ""),
-                              rules_text=rules.text)
-        paths.append(write_atomic(outdir / names.give(file_name(u, year)), blob))
-        progress.step()
+    try:
+        for u, target in zip(units, targets, strict=True):
+            last = (last_year or {}).get(u.seq)
+            data = unit_data(spec, u, year, last)
+            blob = build_workbook(data, spec=spec, written_by="distribute", locked_info=locked_info(u),
+                                  reference=last.data if last else None, identity=u.ident,
+                                  submit_url=(links or {}).get(u.seq, ""), rules_text=rules.text)
+            paths.append(ledger.write(target, blob, overwrite=overwrite))
+            progress.step()
+    finally:
+        ledger.save()
     progress.done()
     return paths
 
@@ -120,6 +141,7 @@ class Distributed:
     paths: list[Path]
     units: list[Unit]
     last_year: dict[str, LastYear] | None
+    outdir: Path | None = None
 
     @property
     def without_last_year(self) -> list[str]:
@@ -129,13 +151,14 @@ class Distributed:
 
 def run_distribute(roster: str | Path, year: int, outdir: Path, *, fmt: str | None = None,
                    last_dir: str | None = None, progress: Progress = SILENT,
-                   links: dict[str, str] | None = None, rules: LocalRules = NATIONAL) -> Distributed:
+                   links: dict[str, str] | None = None, rules: LocalRules = NATIONAL,
+                   overwrite: bool = False) -> Distributed:
     """``nianbao distribute``: read the roster (and last year's folder), write every unit's workbook
     (with the office's local rules stored in it)."""
     from .roster import read_roster
 
     units = read_roster(roster)
     last = match_last_year(units, read_folder(Path(last_dir))) if last_dir else None
-    return Distributed(distribute(units, year, outdir, fmt=fmt, last_year=last, progress=progress, links=links,
-                                  rules=rules),
-                       units, last)
+    paths = distribute(units, year, outdir, fmt=fmt, last_year=last, progress=progress, links=links, rules=rules,
+                       overwrite=overwrite)
+    return Distributed(paths, units, last, outdir)

@@ -185,8 +185,14 @@ class Matcher:
             for f in u.former_names:
                 self.by_name.setdefault(lookalike(f), u)
 
-    def match(self, unit_id: str, org: str) -> tuple[Unit | None, str]:
-        """(unit, how): how ∈ 单位代码 | 单位名称 | 曾用名 | ''."""
+    def match(self, unit_id: str, org: str, meta_id: str = "") -> tuple[Unit | None, str]:
+        """(unit, how): how ∈ 下发记录 | 单位代码 | 单位名称 | 曾用名 | ''.
+
+        ``meta_id``: the roster identity distribute wrote into the metadata, tried first: a
+        department typing its real 单位代码 into the 单位代码 cell does not break the match.
+        """
+        if meta_id and meta_id in self.by_id:
+            return self.by_id[meta_id], common().words["matched_meta"]
         if unit_id and unit_id in self.by_id:
             return self.by_id[unit_id], label("unit_id")
         u = self.by_name.get(lookalike(org))
@@ -225,9 +231,8 @@ def roster_template() -> bytes:
     return buf.getvalue()
 
 
+def write_roster_template(output: str | Path, *, overwrite: bool = False) -> Path:
+    """``nianbao roster-template``: the empty roster workbook at ``output`` (never over a filled roster)."""
+    from ..core.ledger import write_output
 
-def write_roster_template(output: str | Path) -> Path:
-    """``nianbao roster-template``: the empty roster workbook at ``output``."""
-    from ..core.files import write_atomic
-
-    return write_atomic(output, roster_template())
+    return write_output(output, roster_template(), overwrite=overwrite)

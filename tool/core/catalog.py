@@ -82,7 +82,9 @@ _ENTRIES = [
     Code("FILE_NOT_REGULAR", _FILE, "不是普通文件", "{file}：不是普通文件（可能是管道、设备或其他特殊文件），已跳过"),
     Code("FILE_LINK_BROKEN", _FILE, "链接失效", "{file}：是一个快捷方式（链接），但它指向的文件不存在"),
     Code("FILE_NOT_FOUND", _FILE, "找不到文件", "找不到文件 {file}"),
-    Code("FILE_IS_FOLDER", _FILE, "是文件夹", "{file} 是文件夹，不是文件"),
+    Code("FILE_IS_FOLDER", _FILE, "是文件夹",
+         "{file} 是文件夹，不是文件。要处理文件夹中各单位交回的全部填报表，请运行 nianbao collect {file}"
+         "（收集、校验并汇总）；只想逐个校验，请运行 nianbao check {file}/*.xlsx"),
     Code("FILE_OS_ERROR", _FILE, "无法打开", "{file}：无法打开（{reason}）"),
     # -- attachments (collect) ------------------------------------------------------------------
     Code("ZIP_CORRUPT", _FILE, "压缩包已损坏", "{file}：压缩包已损坏或不完整，无法打开；请重新发送或解压后放入文件夹"),
@@ -112,11 +114,19 @@ _ENTRIES = [
     Code("TOTAL_NOT_NUMBER", "error", "合计单元格不是数字",
          "{where}：合计单元格中是“{actual}”，不是数字。这是自动计算的合计单元格，可能被手工改写；请恢复公式，或清空该单元格"),
     Code("VALUE_BLANK", "info", "空白按 0 计", "{sheet}：{count} 个单元格为空白或填了“—”“无”等，均按 0 计"),
+    Code("VALUE_FORMULA_ERROR", "error", "公式出错",
+         "{where}：公式出错（={formula} 的结果是 {actual}），请填写数字"),
+    Code("VALUE_FORMULA_UNCACHED", "warning", "公式没有计算结果",
+         "{where}：是公式（={formula}），但文件中没有保存它的计算结果（多见于程序生成的文件），已按 0 计；"
+         "请用 WPS、Excel 或 LibreOffice 打开后保存，或直接填写数字"),
     # -- rules: values -------------------------------------------------------------------------------
     Code("VALUE_NOT_INTEGER", "error", "应为整数", "{where}：应为整数，实际为 {actual}"),
     Code("VALUE_NEGATIVE", "error", "不能为负数", "{where}：不能为负数，实际为 {actual}"),
     Code("VALUE_BELOW_MIN", "error", "小于下限", "{where}：不能小于 {expected}，实际为 {actual}"),
     Code("VALUE_DECIMALS", "error", "小数位数过多", "{where}：最多保留 {decimals} 位小数，实际为 {actual}"),
+    Code("VALUE_UNIT_SUSPECT", "warning", "单位可能填错",
+         "{where}：{actual}{unit}偏大，像是按“{slip}”填写的；本项单位是“{unit}”，如果 {actual} 是以{slip}计的金额，"
+         "应填 {suggest}"),
     # -- rules: the report as a whole --------------------------------------------------------------
     Code("FMT_CURRENT_VERSION", "error", "格式版本与年度不符",
          "{year} 年度应使用 {expected} 格式（{doc}），本表是 {actual} 格式；请用 nianbao template --year {year} 生成新的填报表重新填写"),
@@ -124,8 +134,12 @@ _ENTRIES = [
     Code("INFO_YEAR_INVALID", "error", "报告年度无法识别", "{sheet} {cell}（{label}）：“{actual}”无法识别，应为四位年份，如 2024"),
     Code("INFO_KIND_INVALID", "warning", "报告类型无法识别",
          "{sheet} {cell}（{label}）：“{actual}”无法识别，应为 {kinds}，已按“{default_kind}”处理"),
-    Code("TEXT_REQUIRED", "error", "文字部分为空", "{sheet} {cell}（{title}）：内容不能为空",
-         variants={"warning": "{sheet} {cell}（{title}）：内容不能为空（{kind_name}报告可稍后补写，生成报告前须填好）"}),
+    Code("TEXT_REQUIRED", "error", "文字部分为空", "{sheet} {cell}（{title}）：内容不能为空{note}",
+         variants={"warning": "{sheet} {cell}（{title}）：内容不能为空{note}（{kind_name}报告可稍后补写，生成报告前须填好）",
+                   "report": "{sheet} {cell}（{title}）：内容为空，不能生成正式报告{note}"}),
+    Code("SIGN_DATE_MISSING", "warning", "落款日期为空",
+         "{sheet} {cell}（{label}）：落款日期为空；报告落款须有日期，请按 2025-01-20 的样式填写",
+         variants={"error": "{sheet} {cell}（{label}）：落款日期为空，不能生成正式报告；请按 2025-01-20 的样式填写"}),
     Code("SIGN_DATE_LATE", "warning", "落款日期晚于期限",
          "{sheet} {cell}（{label}）：{actual} 晚于 {expected}（{kind_name}年度报告应于次年{deadline}前公布）"),
     Code("SIGN_DATE_INVALID", "warning", "落款日期无法识别", "{sheet} {cell}（{label}）：“{actual}”不是日期，请按 2025-01-20 的样式填写"),
@@ -179,6 +193,10 @@ _ENTRIES = [
          "本次汇总的是{expected}年度，这份填报表是{actual}年度的（是否误交了往年的表？）"),
     Code("COLLECT_WRONG_FORMAT", "error", "格式与本次汇总不符",
          "本次汇总使用{expected}格式，这份填报表是{actual}格式，请用本次下发的填报表重新填报"),
+    Code("COLLECT_SKIP_OWN_OUTPUT", "info", "collect 自己写出的文件",
+         "{file}：是本次汇总的输出文件夹中由 collect 写出、未经改动的文件，不是单位报送，已跳过"),
+    Code("COLLECT_SKIP_CONSOLIDATED", "info", "本级的汇总填报表",
+         "{file}：是“{org}”的汇总填报表（由 collect 写出），不是单位报送，已跳过"),
     # -- the workspace (uploads through a unit's link, publication) ---------------------------------
     Code("WS_WRONG_UNIT", _FILE, "不是本单位的填报表",
          "{file}：这是“{actual}”的填报表（按{how}识别），不能通过“{expected}”的报送链接提交；"
@@ -199,7 +217,7 @@ CATALOG: dict[str, Code] = {c.code: c for c in _ENTRIES}
 
 # Relation codes come from the format data (their id, level and title); the message by kind.
 RELATION_TEMPLATES: dict[str, str] = {
-    "equal": "{where}：{lhs_text}，应等于 {rhs_text}，相差 {diff}",
+    "equal": "{where}：{lhs_text}，应等于 {rhs_text}，相差 {diff}{suspects}",
     "le": "{where}：{lhs_text}，不应超过 {rhs_text}，超出 {diff}",
     "total": ("{where}：合计应为 {expected}（{title}），单元格中却是 {actual}。"
               "这是自动计算的合计单元格，可能被手工改写；请恢复公式，或清空该单元格"),

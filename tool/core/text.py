@@ -31,3 +31,10 @@ def lookalike(text: Any) -> str:
     """The key under which two names a person would read as one are equal: ``norm`` and traditional
     characters as simplified (財政局 and 财政局, a name with a zero-width space and one without)."""
     return _t2s().convert(norm(text))
+
+
+def name_list(names: list[str], limit: int = 10, sep: str = "、") -> str:
+    """Names for a console line: all of them up to ``limit``, else the first ``limit`` and "等 N 个"."""
+    if len(names) <= limit:
+        return sep.join(names)
+    return sep.join(names[:limit]) + f" 等 {len(names)} 个"

@@ -17,7 +17,7 @@ from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
-from ..core.files import write_atomic
+from ..core.ledger import Ledger
 from ..format.interchange import ReportData, from_json
 
 SAMPLE = "xinzhou_2019.json"
@@ -31,19 +31,33 @@ def sample() -> ReportData:
     return from_json(json.loads(blob), source=f"示例数据 {SAMPLE}")
 
 
-def run_demo(out: Path, say: Callable[[str], None], pdf: bool = True) -> list[Path]:
-    """Run every step; returns the files written. ``say`` prints a Chinese progress line."""
+def run_demo(out: Path, say: Callable[[str], None], pdf: bool = True, overwrite: bool = False) -> list[Path]:
+    """Run every step; returns the files written. ``say`` prints a Chinese progress line.
+
+    Like every command, never replaces a file someone changed since the demo wrote it (``core.ledger``).
+    """
+    ledger = Ledger(out)
+    try:
+        return _run(out, say, pdf, overwrite, ledger)
+    finally:
+        ledger.save()
+
+
+def _run(out: Path, say: Callable[[str], None], pdf: bool, overwrite: bool, ledger: Ledger) -> list[Path]:
     from ..check import check_bytes, describe
     from ..format import versions
     from ..report.render import Renderer, default_output_name
     from ..workbook import blank_workbook, build_workbook
 
+    def write(path: Path, data: bytes) -> Path:
+        return ledger.write(path, data, overwrite=overwrite)
+
     made: list[Path] = []
     for v in versions():
-        made.append(write_atomic(out / f"空白填报表_{v}格式.xlsx", blank_workbook(v)))
+        made.append(write(out / f"空白填报表_{v}格式.xlsx", blank_workbook(v)))
     say(f"1. 空白填报表（{'、'.join(versions())} 格式）：{'、'.join(p.name for p in made)}")
     data = sample()
-    wb_path = write_atomic(out / f"{data.org}{data.year}年填报表（示例）.xlsx", build_workbook(data))
+    wb_path = write(out / f"{data.org}{data.year}年填报表（示例）.xlsx", build_workbook(data))
     made.append(wb_path)
     say(f"2. 参考报告的数据填入填报表：{wb_path.name}")
     sub, result = check_bytes(wb_path.read_bytes(), wb_path.name)
@@ -52,16 +66,22 @@ def run_demo(out: Path, say: Callable[[str], None], pdf: bool = True) -> list[Pa
         f"其中文字与表格不一致 {len(said)} 处：原报告的文字即如此，示例照录）")
     if result.errors or result.warnings:
         say(describe(result))
-    doc = write_atomic(out / default_output_name(sub.data), Renderer(None, sub.data.format).render(sub.data))
+    doc = write(out / default_output_name(sub.data), Renderer(None, sub.data.format).render(sub.data))
     made.append(doc)
     say(f"4. 生成年度报告：{doc.name}")
-    made += _departments(out / "多部门", say)
+    made += _departments(out / "多部门", say, write, overwrite)
     if pdf:
-        made += _pdfs([p for p in made if p.suffix == ".docx"], say)
+        docs = [p for p in made if p.suffix == ".docx"]
+        ledger.guard([p.with_suffix(".pdf") for p in docs], overwrite)
+        made += _pdfs(docs, say)
+        for p in made:
+            if p.suffix == ".pdf":
+                ledger.record(p)
     return made
 
 
-def _departments(root: Path, say: Callable[[str], None]) -> list[Path]:
+def _departments(root: Path, say: Callable[[str], None], write: Callable[[Path, bytes], Path],
+                 overwrite: bool) -> list[Path]:
     """Roster → distribute → returns (one error, one missing) → collect → consolidated report."""
     from ..collect.distribute import distribute
     from ..collect.output import consolidated_name
@@ -75,8 +95,8 @@ def _departments(root: Path, say: Callable[[str], None]) -> list[Path]:
     spec = for_year(DEMO_YEAR)
     units = [Unit(str(i), n, contact=f"联系人{i}", phone=f"0351-555000{i}") for i, n in enumerate(DEMO_UNITS, 1)]
     roster = root / "单位名单.csv"
-    write_atomic(roster, roster_csv(units))
-    sent = distribute(units, DEMO_YEAR, root / "下发")
+    write(roster, roster_csv(units))
+    sent = distribute(units, DEMO_YEAR, root / "下发", overwrite=overwrite)
     say(f"5. 按单位名单下发 {len(sent)} 份填报表：{root.name}/下发/")
     inbox = root / "收件箱"
     for u in units[:-1]:  # the last unit has not returned its form
@@ -85,13 +105,13 @@ def _departments(root: Path, say: Callable[[str], None]) -> list[Path]:
         if u.seq == "2":  # one department's table 三 does not balance (its text follows its numbers)
             unbalance(spec, data, 2)
             data.text = narrative(spec, data)
-        write_atomic(inbox / sent[int(u.seq) - 1].name, build_workbook(data, written_by="distribute"))
+        write(inbox / sent[int(u.seq) - 1].name, build_workbook(data, written_by="distribute", identity=u.ident))
     say(f"6. 模拟各单位交回 {len(units) - 1} 份（其中 1 份有错误，1 个单位未交）")
     coll, outdir, text = run_collect(inbox, roster=str(roster), org=DEMO_ORG, year=DEMO_YEAR,
-                                     outdir=root / "汇总结果")
-    say("7. 收集与汇总：" + text.replace("\n", ""))
+                                     outdir=root / "汇总结果", overwrite=overwrite)
+    say("7. 收集与汇总：" + text.splitlines()[0])
     _workspace(root, roster, sorted(inbox.glob("*.xlsx")), say)
-    made = sorted(p for p in outdir.rglob("*") if p.is_file())
+    made = sorted(p for p in outdir.rglob("*") if p.is_file() and not p.name.startswith("."))
     cons_path = outdir / consolidated_name(coll)
     if cons_path.exists():
         # the consolidated workbook holds the 参考表述 drafted from the sums; the office writes the rest of
@@ -99,7 +119,7 @@ def _departments(root: Path, say: Callable[[str], None]) -> list[Path]:
         cons = replace(coll.consolidated(), info={"kind": "government", "sign_date": f"{DEMO_YEAR + 1}-03-20",
                                                   "url": "https://www.example.gov.cn/zwgk/"})
         cons.text = narrative(spec, cons)
-        doc = write_atomic(outdir / default_output_name(cons), Renderer(None, spec.id).render(cons))
+        doc = write(outdir / default_output_name(cons), Renderer(None, spec.id).render(cons))
         made.append(doc)
         say(f"9. 本级政府汇总年度报告：{root.name}/汇总结果/{doc.name}")
         say("   " + _text_verdict(cons, coll))

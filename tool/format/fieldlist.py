@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .registry import load
+from .registry import common, load
 
 _INFO_TYPES = {"text": "text", "year": "integer", "format": "text", "kind": "text", "date": "date",
                "longtext": "text"}
@@ -30,5 +30,5 @@ def field_rows(version: str) -> list[dict[str, Any]]:
 
 def _row(key: str, p: Any, path: str, typ: str, unit: str, is_input: bool) -> dict[str, Any]:
     return {"key": key, "sheet": p.sheet, "cell": p.cell, "rows": p.rows, "name": p.name,
-            "label_path": path, "type": typ, "unit": unit, "input": is_input,
-            "computed": p.kind == "total"}
+            "label_path": path, "type": typ, "type_zh": common()["type_names"].get(typ, typ), "unit": unit,
+            "input": is_input, "computed": p.kind == "total"}

@@ -55,6 +55,16 @@ class Table:
 
 
 @dataclass(frozen=True)
+class UnitSlip:
+    """A value above ``above`` (with at most two decimals) looks entered in ``unit`` instead of the
+    field's unit (a fee in 元 where 万元 is asked: ``factor`` 10000)."""
+
+    above: Decimal
+    unit: str
+    factor: Decimal
+
+
+@dataclass(frozen=True)
 class Field:
     """A numeric value cell of an official table."""
 
@@ -71,6 +81,7 @@ class Field:
     computed: bool = False  # a total the workbook computes with a formula
     row_path: tuple[str, ...] = ()  # the caption and row headers of the label path
     col_path: tuple[str, ...] = ()  # the column headers of the label path
+    unit_slip: UnitSlip | None = None  # plausibility: a value that looks entered in another unit
 
     @property
     def is_input(self) -> bool:
@@ -164,7 +175,12 @@ class Section:
     title: str
     kind: str  # text | table
     table: str = ""
-    required: bool = False
+    required: bool = False  # in every report
+    required_for: tuple[str, ...] = ()  # report kinds (common.json kinds) that must also fill it
+    required_note: str = ""  # why those kinds must (shown in the finding)
+
+    def required_by(self, kind: str) -> bool:
+        return self.required or kind in self.required_for
 
 
 @dataclass(frozen=True)

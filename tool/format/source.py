@@ -19,12 +19,12 @@ from typing import Any
 
 from ..core.catalog import LEVELS
 from ..core.errors import FormatDataError
-from .model import Cell, Field, Relation, Section, Table
+from .model import Cell, Field, Relation, Section, Table, UnitSlip
 
 LABEL_KINDS = ("caption", "col_header", "row_header", "corner_note")
 CELL_KEYS = {*LABEL_KINDS, "value", "values", "rowspan", "colspan", "short", "in_path",
-             "type", "unit", "min", "decimals", "signed"}
-FIELD_KEYS = ("type", "unit", "min", "decimals", "signed")
+             "type", "unit", "min", "decimals", "signed", "unit_slip"}
+FIELD_KEYS = ("type", "unit", "min", "decimals", "signed", "unit_slip")
 TYPES = ("integer", "decimal")
 RELATION_KINDS = ("total", "equal", "le")
 KEY = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
@@ -138,7 +138,7 @@ def _cell(src: Source, raw: Any, r: int, c: int, path: str, defaults: dict[str, 
         src.fail(f"{path}.{kind}", "应为非空文字")
     if kind != "value":
         if any(k in raw for k in FIELD_KEYS):
-            src.fail(path, "标签单元格不能有 type/unit/min/decimals/signed")
+            src.fail(path, "标签单元格不能有 " + "/".join(FIELD_KEYS))
         return Cell(r, c, kind, spans[0], spans[1], text=text, short=raw.get("short", ""),
                     in_path=raw.get("in_path", True)), {}
     if not KEY.fullmatch(text):
@@ -150,6 +150,10 @@ def _cell(src: Source, raw: Any, r: int, c: int, path: str, defaults: dict[str, 
         src.fail(path, f"小数字段“{text}”需要正整数的 decimals")
     if not isinstance(d.get("unit", ""), str):
         src.fail(f"{path}.unit", "应为文字")
+    slip = d.get("unit_slip")
+    if slip is not None and not (isinstance(slip, dict) and isinstance(slip.get("unit"), str)
+                                 and all(isinstance(slip.get(k), (int, float)) and slip[k] > 0 for k in ("above", "factor"))):
+        src.fail(f"{path}.unit_slip", "应为 {\"above\": 数, \"unit\": 文字, \"factor\": 数}：超过 above 时提示可能按 unit 填写")
     return Cell(r, c, "value", spans[0], spans[1], field=text), d
 
 
@@ -176,7 +180,13 @@ def make_field(key: str, d: dict[str, Any], table: Table, cell: Cell, computed: 
                  tuple(c.short or c.text for c in chain),
                  None if mn is None else (Decimal(str(mn)) if isinstance(mn, float) else mn),
                  signed, d.get("decimals", 0), computed,
-                 tuple(c.text for c in row_cells), tuple(c.text for c in col_cells))
+                 tuple(c.text for c in row_cells), tuple(c.text for c in col_cells), _slip(d.get("unit_slip")))
+
+
+def _slip(raw: dict[str, Any] | None) -> UnitSlip | None:
+    if raw is None:
+        return None
+    return UnitSlip(Decimal(str(raw["above"])), raw["unit"], Decimal(str(raw["factor"])))
 
 
 # -- sections and relations -------------------------------------------------------------------------
@@ -189,8 +199,12 @@ def parse_sections(src: Source, data: Any) -> tuple[Section, ...]:
         kind = src.need(s, "kind", str, path)
         if kind not in ("text", "table"):
             src.fail(f"{path}.kind", "应为 text 或 table")
+        required_for = s.get("required_for", [])
+        if not (isinstance(required_for, list) and all(isinstance(k, str) for k in required_for)):
+            src.fail(f"{path}.required_for", "应为报告类型的列表，如 [\"government\"]")
         sec = Section(src.need(s, "no", str, path), src.need(s, "key", str, path), src.need(s, "title", str, path),
-                      kind, s.get("table", ""), bool(s.get("required", False)))
+                      kind, s.get("table", ""), bool(s.get("required", False)), tuple(required_for),
+                      str(s.get("required_note", "")))
         if sec.key in keys:
             src.fail(f"{path}.key", f"部分“{sec.key}”重复")
         if kind == "table" and not sec.table:

@@ -117,6 +117,11 @@ class Spec:
         return {k: by_unit.get(f.unit, max(by_unit.values())) for k, f in self.fields.items()}
 
     @cached_property
+    def slipping(self) -> tuple[str, ...]:
+        """Input fields with a plausibility bound for a value entered in the wrong unit."""
+        return tuple(k for k in self.inputs if self.fields[k].unit_slip is not None)
+
+    @cached_property
     def plain(self) -> bool:
         """No field has a floor above 0: a non-negative int needs no further check."""
         return not any(f.min for f in self.fields.values())

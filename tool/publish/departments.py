@@ -1,8 +1,8 @@
 """The departments' contributions to a consolidated (本级政府) report, for its 图解.
 
 Read from the 明细 sheet that ``collect`` writes into the consolidated workbook (one row per
-counted unit, one column per field; row 2 names each column's ``表三!J6`` cell, so the column is
-found from the format's layout, not from a typed position), or, without one, from the units'
+counted unit, one column per field; a header row names each column's ``表三!J6`` cell, so the column
+is found from the format's layout, not from a typed position), or, without one, from the units'
 own workbooks listed in the collect manifest.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from ..format import Spec, common
 
-FIRST_ROW = 3  # 0-based: rows 1–2 are headers, row 3 the consolidated total (collect.output)
+HEAD_ROWS_MAX = 8  # the row naming the cells is among the first rows (collect.output: title, labels, cells)
 NAME_COL = 1
 
 
@@ -26,26 +26,30 @@ def _number(v: object) -> int | None:
 
 
 def from_detail_sheet(blob: bytes, spec: Spec, key: str) -> list[tuple[str, int]] | None:
-    """(unit, value of ``key``) for each unit of the 明细 sheet; None when there is no such sheet."""
+    """(unit, value of ``key``) for each unit of the 明细 sheet; None when there is no such sheet.
+
+    The row naming each column's cell (``表三!J6``) is found, not assumed: the units' rows start two
+    rows below it (below the consolidated total), whatever title rows ``collect`` puts above.
+    """
     from python_calamine import CalamineWorkbook
 
+    p = spec.layout.values[key]
+    want = f"{p.sheet}!{p.cell}"
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(blob))
         name = common().sheets["detail"]
         if name not in wb.sheet_names:
             return None
-        rows = wb.get_sheet_by_name(name).iter_rows()
-        _head, places = next(rows), next(rows)
+        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except Exception:  # a broken or foreign workbook: no departments shown, never a failure
         return None
-    p = spec.layout.values[key]
-    want = f"{p.sheet}!{p.cell}"
-    col = next((j for j, v in enumerate(places) if v == want), None)
-    if col is None:
+    at = next((i for i, r in enumerate(rows[:HEAD_ROWS_MAX]) if want in r), None)
+    if at is None:
         return None
+    col = rows[at].index(want)
     out = []
-    for i, row in enumerate(rows, start=2):
-        if i < FIRST_ROW or len(row) <= col:
+    for row in rows[at + 2:]:
+        if len(row) <= col:
             continue
         n = _number(row[col])
         name_cell = str(row[NAME_COL]).strip() if len(row) > NAME_COL else ""

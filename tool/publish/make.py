@@ -157,7 +157,7 @@ def _last_jobs(last_dir: str | None) -> dict[str, Job]:
         return {}
     from ..report.batch import jobs_from
 
-    jobs, _ = jobs_from(Path(last_dir), None)
+    jobs, _, _ = jobs_from(Path(last_dir), None)
     return {j.name: j for j in jobs}
 
 
@@ -203,7 +203,7 @@ def publish_all(outdir: Path, *, last_dir: str | None = None, template: str | No
     from ..report.batch import jobs_from
     from ..report.office import has_office
 
-    jobs, version = jobs_from(outdir, template)
+    jobs, version, _ = jobs_from(outdir, template)  # units not submitted or failed: no package, as before
     if template:
         from ..report.render import Renderer
 

@@ -22,6 +22,7 @@ from ..format import Number, Spec, common, load, norm, versions
 from ..format.interchange import ReportData
 from ..format.layout import a1
 from ..format.structure import Structure
+from .formulas import formula_findings
 from .sniff import MAX_BYTES, open_book
 from .values import brief, cell_text, parse_date, parse_number, parse_year
 
@@ -96,7 +97,9 @@ def read_bytes(data: bytes, name: str, *, spec: Spec | None = None) -> Submissio
     meta = _read_meta(book)
     findings: list[Finding] = []
     exp = _identify(book, meta, name, spec, findings)
-    return _read(book, exp, meta, name, findings)
+    sub = _read(book, exp, meta, name, findings)
+    formula_findings(data, sub)  # formula errors and unsaved results read as blank by calamine
+    return sub
 
 
 def read_file(path: str | Path, *, spec: Spec | None = None) -> Submission:

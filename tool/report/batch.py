@@ -7,6 +7,7 @@ rendered is named in the result.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from ..core.errors import NianbaoError, UnreadableError, UsageError
 from ..core.files import Names, write_atomic
 from ..core.findings import failed
 from ..core.isolate import Failed, isolated_map
+from ..core.ledger import Ledger
 from ..core.progress import SILENT, Progress
 from ..format import common
 from ..format.localrules import LocalRules
@@ -33,13 +35,17 @@ class Job:
     index: int = -1  # the member's position in the zip, and inside a zip in it (see collect.intake.Source)
     inner: int = -1
     rules: LocalRules | None = None  # None: each workbook's stored rules, else national
+    overwrite: bool = False  # replace a report someone edited since nianbao wrote it
+    force: bool = False  # an incomplete or failing workbook gives a 草稿 instead of nothing
 
 
 @dataclass(frozen=True)
 class Done:
     name: str
     out: str = ""
-    error: str = ""
+    error: str = ""  # why no report was written for this unit
+    sha: str = ""  # of the report written (the parent records it in the folder's ledger)
+    draft: bool = False
 
 
 @dataclass(frozen=True)
@@ -50,10 +56,13 @@ class _Rendered:
     file_name: str = ""
     doc: bytes = b""
     error: str = ""
+    draft: bool = False
 
 
-def jobs_from(outdir: Path, template: str | None, rules: LocalRules | None = None) -> tuple[list[Job], str]:
-    """The render jobs of a collect output folder, and the collection's format version."""
+def jobs_from(outdir: Path, template: str | None, rules: LocalRules | None = None, *, overwrite: bool = False,
+              force: bool = False) -> tuple[list[Job], str, list[Done]]:
+    """The render jobs of a collect output folder, the collection's format version, and the units
+    left out from the start (not submitted, or failed in collect) with the reason."""
     names = common().outputs
     mf = outdir / names["manifest"]
     if not mf.exists():
@@ -63,14 +72,21 @@ def jobs_from(outdir: Path, template: str | None, rules: LocalRules | None = Non
     except (OSError, ValueError, RecursionError):
         raise UsageError(f"{mf} 无法读取或已损坏：请重新运行 nianbao collect") from None
     target = str(outdir / names["reports"])
-    out = [Job(u["name"], u["source"], u.get("member", ""), target, template, u.get("index", -1), u.get("inner", -1),
-               rules)
-           for u in manifest["units"] if u["status"] in ("passed", "warned")]
+    out, left = [], []
+    for u in manifest["units"]:
+        if u["status"] in ("passed", "warned"):
+            out.append(Job(u["name"], u["source"], u.get("member", ""), target, template, u.get("index", -1),
+                           u.get("inner", -1), rules, overwrite=overwrite, force=force))
+        else:
+            left.append(Done(u["name"], error=_LEFT_OUT.get(u["status"], common().statuses.get(u["status"], ""))))
     if manifest.get("consolidated"):
         org = manifest.get("org") or names["default_org"]
         out.append(Job(f"{org}{names['consolidated_suffix']}", str(outdir / manifest["consolidated"]), "",
-                       target, template, rules))
-    return out, manifest["format"]
+                       target, template, rules=rules, overwrite=overwrite, force=force))
+    return out, manifest["format"], left
+
+
+_LEFT_OUT = {"missing": "未提交填报表", "failed": "填报表有错误，未通过 collect 的校验（见汇总表的“催报”），改好后重新 collect"}
 
 
 def _renderer(template: str | None, version: str):  # type: ignore[no-untyped-def]
@@ -92,15 +108,16 @@ def render_one(job: Job) -> _Rendered:
         blob = Source(job.name, job.path, job.member, index=job.index, inner=job.inner).read()
     except UnreadableError as e:
         return _Rendered(job.name, error=e.message)
-    sub, result = check_bytes(blob, job.name, rules=job.rules)
-    if sub is None or not result.ok:
-        first = result.errors[0].message if result.errors else "无法读取"
-        return _Rendered(job.name, error=f"未通过校验：{first}")
+    sub, result = check_bytes(blob, job.name, rules=job.rules, stage="report")
+    if sub is None or (not result.ok and not job.force):
+        shown = "；".join(f.message for f in result.errors[:3]) or "无法读取"
+        more = f"（共 {len(result.errors)} 处）" if len(result.errors) > 3 else ""
+        return _Rendered(job.name, error=f"不能生成正式报告：{shown}{more}")
     try:
-        doc = _renderer(job.template, sub.data.format).render(sub.data)
+        doc = _renderer(job.template, sub.data.format).render(sub.data, draft=not result.ok)
     except NianbaoError as e:
         return _Rendered(job.name, error=e.message)
-    return _Rendered(job.name, default_output_name(sub.data), doc)
+    return _Rendered(job.name, default_output_name(sub.data), doc, draft=not result.ok)
 
 
 def render_all(jobs: list[Job], workers: int | None = None, progress: Progress = SILENT) -> list[Done]:
@@ -116,11 +133,16 @@ def render_all(jobs: list[Job], workers: int | None = None, progress: Progress =
         elif got.error:
             done.append(Done(job.name, error=got.error))
         else:
+            target = Path(job.out_dir) / names.give(got.file_name)
+            if not job.overwrite and Ledger(target.parent).changed([target]):
+                done.append(Done(job.name, error=f"{target} 已存在且被修改过（与 nianbao 上次写出的不同），未覆盖；"
+                                                 "确认可以替换时加 --overwrite"))
+                continue
             try:
-                out = write_atomic(Path(job.out_dir) / names.give(got.file_name), got.doc)
+                out = write_atomic(target, got.doc)
             except NianbaoError as e:
                 done.append(Done(job.name, error=e.message))
                 continue
-            done.append(Done(job.name, str(out)))
+            done.append(Done(job.name, str(out), sha=hashlib.sha256(got.doc).hexdigest(), draft=got.draft))
     progress.done()
     return done

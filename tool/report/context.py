@@ -14,6 +14,7 @@ from typing import Any
 from ..core.findings import fmt_number
 from ..format import Field, Spec
 from ..format.interchange import INFO_KEYS, ReportData
+from .title import title_lines
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _RUNIN = re.compile(r"（[一二三四五六七八九十]+）")
@@ -103,7 +104,7 @@ def build_context(data: ReportData, spec: Spec | None = None, draft: bool = Fals
     title = data.info.get("title") or spec.common.report_title(data.org, year)
     preface = data.text.get("preface") or spec.common.preface(data.org, year, data.info.get("url", ""))
     return {
-        "title_lines": [clean(t).strip() for t in title.split("\n") if t.strip()],
+        "title_lines": title_lines(clean(title), clean(data.org), year),
         "preface": paragraphs(preface),
         "text": Values({s.key: paragraphs(data.text.get(s.key, "")) for s in spec.text_sections}),
         "v": _tree({k: format_value(spec.fields[k], x) for k, x in values.items()}),

@@ -29,6 +29,13 @@ INSTALL_HINT = (
     "sudo apt-get install libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk fonts-arphic-ukai；"
     "Windows/macOS 请从 https://zh-cn.libreoffice.org 下载安装，并确保 soffice 在 PATH 中"
 )
+PDF_HINT = (
+    "未生成 PDF：本机没有安装 LibreOffice（已生成的 Word 文档不受影响）。得到 PDF 的办法：\n"
+    "  Windows：用 WPS 或 Word 打开 {docs}，选择“文件 → 输出为 PDF”（WPS）或“文件 → 另存为 → PDF”（Word）；"
+    "或从 https://zh-cn.libreoffice.org 下载安装 LibreOffice，再加 --pdf 重新运行本命令。\n"
+    "  Linux：运行 sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-ukai，"
+    "按 README“Linux 服务器上生成 PDF 与公文字体”一节启用字体别名，再加 --pdf 重新运行本命令。"
+)
 FORMAT_NAMES = {"pdf": "PDF", "xlsx": "Excel（xlsx）", "xls": "Excel 97（xls）", "ods": "ODS", "docx": "Word（docx）"}
 
 
@@ -43,6 +50,11 @@ def find_soffice() -> str:
         if found:
             return found
     raise OfficeMissingError(f"未找到 LibreOffice（soffice），无法转换文件。{INSTALL_HINT}")
+
+
+def pdf_hint(docs: str = "生成的 .docx 文件") -> str:
+    """How to get a PDF without LibreOffice here, in Windows and Linux terms."""
+    return PDF_HINT.format(docs=docs)
 
 
 def has_office() -> bool:

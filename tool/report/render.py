@@ -19,7 +19,7 @@ import jinja2.sandbox
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..core.errors import TemplateError, UnreadableError, UsageError
-from ..core.files import read_regular, safe_name, write_atomic
+from ..core.files import read_regular, safe_name
 from ..core.zipsafe import open_zip, verify
 from ..format import Spec, load
 from ..format.interchange import ReportData
@@ -267,6 +267,8 @@ def default_output_name(data: ReportData) -> str:
     return safe_name(name) + ".docx"
 
 
-def export_template(version: str, output: str | Path) -> Path:
-    """The default template, for an office to restyle and pass back with --template."""
-    return write_atomic(output, default_template(version))
+def export_template(version: str, output: str | Path, *, overwrite: bool = False) -> Path:
+    """The default template, for an office to restyle and pass back with --template (never over its restyled one)."""
+    from ..core.ledger import write_output
+
+    return write_output(output, default_template(version), overwrite=overwrite)

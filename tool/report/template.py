@@ -33,6 +33,7 @@ from .styles import (
     STYLE_NAMES,
     TEXT_W_MM,
     WIDE_TABLE_COLS,
+    _ppr_child,
     page_setup,
     styles,
 )
@@ -128,14 +129,37 @@ def _table(doc, table: Table) -> None:  # type: ignore[no-untyped-def]
             cell.width = Twips(widths[j])
     style = STYLE.table_small if table.n_cols >= WIDE_TABLE_COLS else STYLE.table
     for c in sorted(table.cells, key=lambda c: (c.r, c.c)):
-        _fill(t, c, style)
+        _fill(t, c, style, top=c.rowspan > KEEP_SPAN_MAX)
+    for r in kept_rows(table):  # a row whose paragraphs all keep with next stays with the next row (Word, LibreOffice)
+        for p in t._tbl.tr_lst[r - 1].iter(qn("w:p")):
+            _ppr_child(p.get_or_add_pPr(), "keepNext")
 
 
-def _fill(t, c: Cell, style_id: str) -> None:  # type: ignore[no-untyped-def]
+KEEP_SPAN_MAX = 10  # a merged label over more rows than this may span a page break (its text sits at the top)
+
+
+def kept_rows(table: Table) -> set[int]:
+    """Rows (1-based) kept on the page of the next row, so that no page break falls inside:
+
+    the header rows and the first row under them (they repeat on the next page anyway); a
+    sub-table from its caption (第二十条第（五）项) to its last row; and the rows a merged label
+    spans (（五）不予处理 over five rows), unless it spans more than ``KEEP_SPAN_MAX`` rows.
+    """
+    keep = set(range(1, table.header_rows + 1))
+    captions = sorted({c.r for c in table.cells if c.kind == "caption"})
+    for start, end in zip(captions, [*captions[1:], table.n_rows + 1], strict=False):
+        keep.update(range(start, end - 1))
+    for c in table.cells:
+        if 1 < c.rowspan <= KEEP_SPAN_MAX:
+            keep.update(range(c.r, c.r + c.rowspan - 1))
+    return keep
+
+
+def _fill(t, c: Cell, style_id: str, *, top: bool = False) -> None:  # type: ignore[no-untyped-def]
     cell = t.cell(c.r - 1, c.c - 1)
     if c.rowspan > 1 or c.colspan > 1:
         cell = cell.merge(t.cell(c.r + c.rowspan - 2, c.c + c.colspan - 2))
-    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP if top else WD_CELL_VERTICAL_ALIGNMENT.CENTER
     p = cell.paragraphs[0]
     p.style = t.part.document.styles[STYLE_NAMES[style_id]]
     p.text = value_tag(c.field) if c.kind == "value" else c.text
@@ -150,13 +174,28 @@ def _p(doc, text: str = "", style: str | None = None):  # type: ignore[no-untype
     return p
 
 
-def _paragraph_loop(doc, source: str) -> None:
-    """One paragraph per line of a text: a 楷体 run-in heading run, then the body run."""
+def _paragraph_loop(doc, source: str, keep_last: bool = False) -> None:
+    """One paragraph per line of a text: a 楷体 run-in heading run, then the body run.
+
+    ``keep_last``: the text's last paragraph keeps with what follows (the 落款): a signature
+    never stands alone on a page (GB/T 9704 7.3.5: the seal and date stay with the body text).
+    """
     _p(doc, "{%p for p in " + source + " %}")
+    if keep_last:
+        _p(doc, "{%p if loop.last %}")
+        _runin(doc).paragraph_format.keep_with_next = True
+        _p(doc, "{%p else %}")
+    _runin(doc)
+    if keep_last:
+        _p(doc, "{%p endif %}")
+    _p(doc, "{%p endfor %}")
+
+
+def _runin(doc):  # type: ignore[no-untyped-def]
     p = _p(doc)
     p.add_run("{{ p.head }}", style=doc.styles[STYLE_NAMES[STYLE.runin]])
     p.add_run("{{ p.body }}")
-    _p(doc, "{%p endfor %}")
+    return p
 
 
 def build_template(spec: Spec) -> bytes:
@@ -182,9 +221,9 @@ def build_template(spec: Spec) -> bytes:
         if s.kind == "table":
             _table(doc, spec.tables[s.table])
         else:
-            _paragraph_loop(doc, f"text.{s.key}")
-    _p(doc)
-    _p(doc, "{{ org }}", STYLE.sign)
+            _paragraph_loop(doc, f"text.{s.key}", keep_last=s is spec.sections[-1])
+    _p(doc).paragraph_format.keep_with_next = True  # the 落款 block: a blank line, the organ, the date
+    _p(doc, "{{ org }}", STYLE.sign).paragraph_format.keep_with_next = True
     _p(doc, "{{ sign_date }}", STYLE.sign)
     buf = io.BytesIO()
     doc.save(buf)

@@ -27,7 +27,7 @@ TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "xlsx_templates"
 def build_workbook(data: ReportData, *, spec: Spec | None = None,
                    annotations: Mapping[tuple[str, str], Sequence[Finding]] | None = None,
                    written_by: str = "template", reference: ReportData | None = None,
-                   locked_info: Iterable[str] = (), submit_url: str = "",
+                   locked_info: Iterable[str] = (), submit_url: str = "", identity: str | None = None,
                    extra: Callable[[xlsxwriter.Workbook, dict], None] | None = None, rules_text: str = "") -> bytes:
     """The workbook as bytes.
 
@@ -59,7 +59,7 @@ def build_workbook(data: ReportData, *, spec: Spec | None = None,
         bk.finish_checks(sheet, prev)
     if extra is not None:
         extra(wb, bk.formats())
-    meta_sheet(bk, data, written_by, rules_text)
+    meta_sheet(bk, data, written_by, rules_text, identity)
     wb.close()
     return buf.getvalue()
 
@@ -86,7 +86,10 @@ def default_template_name(data: ReportData) -> str:
     return f"{safe_name(data.org) or common.words['blank']}填报表_{data.format}.xlsx"
 
 
-def write_template(data: ReportData, output: str | None = None, *, inputs: Iterable[str] = ()) -> Path:
+def write_template(data: ReportData, output: str | None = None, *, inputs: Iterable[str] = (),
+                   overwrite: bool = False) -> Path:
     """``nianbao template``: the workbook for ``data`` at ``output`` (default: output/<name>)."""
+    from ..core.ledger import write_output
+
     out = Path(output) if output else output_dir() / default_template_name(data)
-    return write_atomic(out, build_workbook(data), inputs=list(inputs))
+    return write_output(out, build_workbook(data), inputs=list(inputs), overwrite=overwrite)

@@ -93,7 +93,9 @@ def text_sheet(bk: Book, data: ReportData) -> None:
     for s in bk.spec.text_sections:
         p = bk.lay.text[s.key]
         head = bk.lay.text_heading_row(s.key)
-        bk.put(ws, head, 1, s.title + ("（必填）" if s.required else ""), "section", cols=p.col)
+        need = "（必填）" if s.required else (
+            f"（{'、'.join(bk.spec.common.kinds[k] for k in s.required_for)}报告必填）" if s.required_for else "")
+        bk.put(ws, head, 1, s.title + need, "section", cols=p.col)
         ws.set_row(head - 1, 28)
         paras = [x for x in data.text.get(s.key, "").split("\n")]
         if len(paras) > p.rows:  # keep everything: the last row takes the overflow, with line breaks
@@ -219,21 +221,26 @@ def checks_sheet(bk: Book, annotations: Mapping[tuple[str, str], Sequence[Findin
     protect(ws)
 
 
-def meta_items(spec: Spec, data: ReportData, written_by: str, rules_text: str = "") -> list[tuple[str, str]]:
-    """The hidden metadata sheet's rows (column A key, column B value), all as text."""
+def meta_items(spec: Spec, data: ReportData, written_by: str, rules_text: str = "",
+               identity: str | None = None) -> list[tuple[str, str]]:
+    """The hidden metadata sheet's rows (column A key, column B value), all as text.
+
+    ``unit_id`` is the roster identity a return is matched by (distribute's), else the 单位代码.
+    """
     try:
         version = metadata.version(spec.common["product"])
     except metadata.PackageNotFoundError:
         version = "0"
     return [("product", spec.common["product"]), ("format", spec.id), ("year", str(data.year or "")),
-            ("org", data.org), ("unit_id", data.info.get("unit_id", "")), ("kind", data.kind),
+            ("org", data.org), ("unit_id", data.info.get("unit_id", "") if identity is None else identity),
+            ("kind", data.kind),
             ("generator", version), ("fingerprint", spec.layout.fingerprint), ("written_by", written_by),
             *([(RULES_META, rules_text)] if rules_text else [])]
 
 
-def meta_sheet(bk: Book, data: ReportData, written_by: str, rules_text: str = "") -> None:
+def meta_sheet(bk: Book, data: ReportData, written_by: str, rules_text: str = "", identity: str | None = None) -> None:
     ws = bk.wb.add_worksheet(bk.spec.common.sheets["meta"])
-    for i, (k, v) in enumerate(meta_items(bk.spec, data, written_by, rules_text)):
+    for i, (k, v) in enumerate(meta_items(bk.spec, data, written_by, rules_text, identity)):
         ws.write_string(i, 0, k)
         ws.write_string(i, 1, v)
     ws.set_column(0, 1, 20)

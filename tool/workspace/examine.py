@@ -31,10 +31,11 @@ class Ident:
     year: int | None = None
     format: str = ""
     readable: bool = False
+    meta_id: str = ""  # the roster identity distribute wrote into the metadata (the 单位代码 cell may differ)
 
     def to_dict(self) -> dict[str, object]:
         return {"org": self.org, "unit_id": self.unit_id, "year": self.year, "format": self.format,
-                "readable": self.readable}
+                "readable": self.readable, "meta_id": self.meta_id}
 
 
 @dataclass
@@ -70,8 +71,8 @@ def examine(blob: bytes, name: str, prev_json: str | None = None, rules_text: st
     if sub is None:
         return Examined(result)
     d = sub.data
-    return Examined(result, Ident(d.org, d.info.get("unit_id", "") or sub.meta.get("unit_id", ""), d.year,
-                                  d.format, True))
+    return Examined(result, Ident(d.org, d.info.get("unit_id", ""), d.year, d.format, True,
+                                  sub.meta.get("unit_id", "")))
 
 
 def marked(blob: bytes, name: str, prev_json: str | None, extra: list[Finding], rules_text: str = "") -> bytes | None:

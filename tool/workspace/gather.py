@@ -126,8 +126,13 @@ def gather(ws: Workspace, folder: Path, pdf: bool) -> tuple[str, list[dict[str, 
     if last_dir.is_dir():
         apply_last_year(coll, last_dir)
     write_outputs(coll, out, parallel=(os.cpu_count() or 1) > 1, rules=rules)
-    made = make_all(out, pdf=pdf and has_office())
+    # a report of an incomplete workbook (the consolidated one before the office writes its 文字部分 and
+    # 落款日期) is made as a marked 草稿 and named as such, never passed off as final (issue 11)
+    made = make_all(out, pdf=pdf and has_office(), force=True)
     lines = [summary(coll), f"生成年度报告 {len(made.made)} 份" + (f"，PDF {len(made.pdfs)} 份" if made.pdfs else "") + "。"]
+    drafts = [d.name for d in made.made if d.draft]
+    if drafts:
+        lines.append(f"其中 {len(drafts)} 份内容不全（必填部分为空或没有落款日期），是标注“草稿”的文档：{'、'.join(drafts)}。")
     lines += [f"未能生成报告：{d.name}：{d.error}" for d in made.failed]
     if left_out:
         lines.append(f"已退回的 {len(left_out)} 个单位未计入本次汇总：{'、'.join(left_out)}。")

@@ -94,7 +94,7 @@ def judge(ws: Workspace, unit: UnitRow, ident: Ident, name: str) -> tuple[list[F
     """(findings to add, a refusal, the other unit's name): the link's unit against what the workbook says."""
     if not ident.readable:
         return [], None, ""
-    found, how = _matcher(str(ws.root), tuple(u.unit for u in ws.units())).match(ident.unit_id, ident.org)
+    found, how = _matcher(str(ws.root), tuple(u.unit for u in ws.units())).match(ident.unit_id, ident.org, ident.meta_id)
     if found is not None and found.seq != unit.seq:
         return [], make("WS_WRONG_UNIT", file=name, expected=unit.name, actual=found.name, how=how), found.name
     extra: list[Finding] = []
