@@ -306,12 +306,36 @@ def test_index_of_nothing_is_a_clear_message(tmp_path):
     assert res.exit_code == 2 and "没有找到发布包" in res.output
 
 
+def _office_writes_the_consolidated_report(outdir: Path) -> None:
+    """What the office does before publishing: opens the consolidated workbook (in Excel; here openpyxl) and
+    writes the 本级政府 narrative and the 落款日期 into it; its 明细 sheet stays."""
+    import openpyxl
+
+    from tool.read import read_file
+
+    [cons] = outdir.glob("*（汇总）.xlsx")
+    data = read_file(cons).data
+    lay = data.spec.layout
+    wb = openpyxl.load_workbook(cons)
+    wb[lay.info["sign_date"].sheet][lay.info["sign_date"].cell] = f"{data.year + 1}-03-20"
+    for key, body in synth.narrative(data.spec, data).items():
+        if key in lay.text:
+            p = lay.text[key]
+            for i, para in enumerate(body.split("\n")):
+                wb[p.sheet].cell(row=p.row + i, column=p.col, value=para)
+    wb.save(cons)
+
+
 def test_publish_all_after_collect_shows_departments(tmp_path):
     from tool.demo.run import run_demo
     from tool.publish.make import publish_all
 
     run_demo(tmp_path, lambda _s: None, pdf=False)
     outdir = tmp_path / "多部门" / "汇总结果"
+    done = publish_all(outdir, pdf=False)  # the consolidated workbook is not written yet: refused, named
+    assert len(done.made) == 3 and [f.name for f in done.failed] == ["示例市人民政府（汇总）"]
+    assert "落款日期" in done.failed[0].error
+    _office_writes_the_consolidated_report(outdir)
     done = publish_all(outdir, pdf=False)
     assert len(done.made) == 4 and not done.failed  # three passing departments and the consolidated report
     cons = next(p for p in done.made if p.data is not None and p.data.kind == "government")

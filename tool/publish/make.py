@@ -117,7 +117,7 @@ def publish_file(file: str, *, output: str | None = None, last_year: str | None 
     from ..read.reader import MAX_BYTES
     from ..report.office import has_office
 
-    ((sub, result),) = check_files([file], last_year=last_year)  # read in a worker, cross-year rules too
+    ((sub, result),) = check_files([file], last_year=last_year, stage="report")  # in a worker, as report checks
     if sub is None or (not result.ok and not force):
         return Published(result, display_name(file))
     last = load_last_year(last_year)[0] if last_year else None
@@ -184,7 +184,7 @@ def _one(args: tuple[Job, Job | None, bool]) -> _Built:
             prev = None if prev_sub.unread else prev_sub.data
         except NianbaoError:
             prev = None  # only the comparison with last year is left out
-    sub, result = check_bytes(blob, job.name, prev=prev)
+    sub, result = check_bytes(blob, job.name, prev=prev, stage="report")
     try:
         b = _build(blob, job.name, sub, result, last=prev, template=job.template, force=False,
                    expect_pdf=expect_pdf, isolate=False)  # this worker is the isolation
