@@ -17,22 +17,12 @@ from pathlib import Path
 import pytest
 from builders import cell_of, edit, sample, workbook
 from click.testing import CliRunner
+from hostile import rewrite
 
 from tool.cli import cli
 
 D21 = sample("2021")
 GOOD = workbook(D21)
-
-
-def rewrite(blob: bytes, member: str, change: Callable[[bytes], bytes]) -> bytes:
-    """A copy of a zip with one member's bytes changed."""
-    src = zipfile.ZipFile(io.BytesIO(blob))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for i in src.infolist():
-            data = src.read(i.filename)
-            z.writestr(i.filename, change(data) if i.filename == member else data)
-    return out.getvalue()
 
 
 def zip_of(members: dict[str, bytes]) -> bytes:
