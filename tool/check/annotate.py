@@ -48,7 +48,7 @@ def annotate_all(checked: Iterable[tuple[Submission | None, CheckResult]], folde
         if sub is None or not shown:
             continue
         target = folder / names.give(return_name(Path(sub.file).stem))
-        out.append(write_atomic(target, annotated(sub, shown), inputs=inputs))
+        out.append(write_atomic(target, annotated(sub, shown, marks=result.marks), inputs=inputs))
     return out
 
 
@@ -60,8 +60,10 @@ def notes_of(findings: Iterable[Finding]) -> dict[tuple[str, str], list[Finding]
     return notes
 
 
-def annotated(sub: Submission, findings: list[Finding], original: bytes | None = None) -> bytes:
-    """``original``: the file's bytes when they are not on disk (a member of a zip attachment).
+def annotated(sub: Submission, findings: list[Finding], original: bytes | None = None,
+              marks: dict[tuple[str, str], tuple[str, ...]] | None = None) -> bytes:
+    """``original``: the file's bytes when they are not on disk (a member of a zip attachment); ``marks``:
+    copied sentences to highlight in the text cells (a rebuilt workbook only).
 
     When the department's own file cannot be marked up (openpyxl refuses its styles, it vanished),
     the copy is the 校验结果 sheet alone: a return is never lost to one odd file.
@@ -69,7 +71,8 @@ def annotated(sub: Submission, findings: list[Finding], original: bytes | None =
     if not sub.broken_sheets:
         from ..workbook import build_workbook
 
-        return build_workbook(sub.data, spec=sub.spec, annotations=notes_of(findings), written_by="annotate")
+        return build_workbook(sub.data, spec=sub.spec, annotations=notes_of(findings), written_by="annotate",
+                              marks=marks)
     source = Path(sub.path or sub.file)
     try:
         if original is None:

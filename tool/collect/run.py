@@ -16,6 +16,7 @@ from ..core.outset import folder_lock, stage, swap
 from ..core.progress import SILENT, Progress
 from ..format import common
 from ..format.localrules import NATIONAL, LocalRules
+from .across import apply_copies
 from .decide import Collection, Entry, decide, default_outdir, inspect_all
 from .intake import find_sources
 from .output import consolidated_name, detail_writer, status_workbook, with_figures
@@ -39,27 +40,22 @@ def run_collect(folder: Path, *, roster: str | None = None, org: str | None = No
     entries = list(inspect_all(sources, jobs, progress=progress.step, rules=rules))
     progress.done()
     coll = decide(entries, units, org=org, year=year)
+    coll.rules = rules
+    apply_copies(coll, rules, jobs)
     if last_dir:
-        apply_last_year(coll, Path(last_dir))
+        apply_last_year(coll, Path(last_dir), rules, jobs)
     out = outdir or default_outdir(coll.year)
     write_outputs(coll, out, returns=returns, parallel=(jobs or os.cpu_count() or 1) > 1, rules=rules)
     return coll, out, summary(coll)
 
 
-def apply_last_year(coll: Collection, last_dir: Path) -> None:
-    """Cross-year rules for every submitted unit that has last year's workbook."""
-    from ..check.rules import cross_year_findings
-    from .decide import status_of
+def apply_last_year(coll: Collection, last_dir: Path, rules: LocalRules = NATIONAL, jobs: int | None = None) -> None:
+    """Cross-year rules, year-on-year figures and the text against last year, for every submitted unit
+    that has last year's workbook."""
+    from . import across
     from .distribute import match_last_year, read_folder
 
-    last = match_last_year([s.unit for s in coll.units], read_folder(last_dir))
-    for s in coll.units:
-        e = s.entry
-        if e is None or not e.values or s.unit.seq not in last:
-            continue
-        e.result.findings.extend(cross_year_findings(e.data(coll.spec), last[s.unit.seq].data))
-        s.status = status_of(e)
-    coll.resum()
+    across.apply_last_year(coll, match_last_year([s.unit for s in coll.units], read_folder(last_dir)), rules, jobs)
 
 
 def write_outputs(coll: Collection, out: Path, *, returns: bool = True, parallel: bool = False,
@@ -107,7 +103,7 @@ def _return_copy(job: tuple[Entry, list]) -> bytes:
     e, shown = job
     try:
         blob = e.source.read()
-        return annotated(read_bytes(blob, e.name), shown, original=blob)
+        return annotated(read_bytes(blob, e.name), shown, original=blob, marks=e.result.marks)
     except Exception:
         return findings_workbook(shown)
 
