@@ -19,7 +19,7 @@ from ..compare.sketch import Sketch, sketch_report
 from ..compare.yoy import figure_values, yoy_findings
 from ..core.findings import Finding
 from ..core.isolate import Failed, isolated_map
-from ..format import Number, compare_data
+from ..format import compare_data
 from ..format.interchange import ReportData
 from ..format.localrules import NATIONAL, LocalRules
 from .decide import Collection, Entry, UnitStatus, status_of
@@ -103,18 +103,13 @@ def apply_last_year(coll: Collection, last: dict[str, Any], rules: LocalRules = 
     slack = float(compare_data()["similar"]["slack"])
     limit = min(rules.threshold("similar_last_year"), rules.threshold("problems_repeat")) - slack
     reread: list[tuple[UnitStatus, ReportData]] = []
-    prev_sum: dict[str, Number] = {}
     for s in coll.units:
         e = s.entry
         if e is None or s.unit.seq not in last:
             continue
         prev: ReportData = last[s.unit.seq].data
         pvals = prev.spec.compute(prev.values)
-        figs = figure_values(prev.spec, pvals)
-        coll.last_year[s.unit.seq] = figs
-        for k, v in figs.items():
-            if v is not None:
-                prev_sum[k] = prev_sum.get(k, 0) + v
+        coll.last_year[s.unit.seq] = figure_values(prev.spec, pvals)
         if not e.values:
             continue
         found = cross_year_findings(e.data(coll.spec), prev)
@@ -123,7 +118,6 @@ def apply_last_year(coll: Collection, last: dict[str, Any], rules: LocalRules = 
         shares = _shares(e.sketch, sketch_report(prev, prev.spec))
         if any(v >= limit for v in shares.values()) or shares.get("problems", 0) > 0:
             reread.append((s, prev))
-    coll.last_year[""] = prev_sum
     heads = titles(coll)
     for (s, prev), mine in zip(reread, texts_of([s.entry for s, _ in reread if s.entry], jobs), strict=True):
         if mine is not None:

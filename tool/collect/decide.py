@@ -99,7 +99,7 @@ class Collection:
     totals: dict[str, Number]
     contributions: list[UnitStatus]  # passing units with data, in roster order
     copies: list[list[Any]] = field(default_factory=list)  # rows of the 雷同 sheet
-    last_year: dict[str, Any] = field(default_factory=dict)  # seq → last year's figures (同比), "" → their sum
+    last_year: dict[str, Any] = field(default_factory=dict)  # seq → last year's figures (同比)
     rules: Any = None  # the LocalRules of the run (thresholds of the 分析 sheet)
 
     @property

@@ -50,13 +50,13 @@ def text_against(mine: dict[str, Prepared], theirs: dict[str, Prepared], titles:
 
 
 def _repeated(prep: Prepared, old: Prepared, rules: LocalRules) -> list[Finding]:
-    words = compare_data()["similar"]["repeat_words"]
+    words, unless = compare_data()["similar"]["repeat_words"], compare_data()["similar"]["repeat_unless"]
     share = rules.threshold("problems_repeat")
     k = params()[0]
     theirs = grams(old.key, k)
     out = []
     for s in prep.sents:
-        if not any(w in s.text for w in words):
+        if not any(w in s.text for w in words) or any(w in s.text for w in unless):
             continue
         one = Prepared(prep.section, prep.paras, [s])
         if overlap(one, theirs).ratio >= share:

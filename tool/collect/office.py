@@ -1,0 +1,212 @@
+"""The office's sheets of 汇总表.xlsx: 雷同 (copied text between units), 同比 (figures against last year,
+with ``--last-year``) and 分析 (ranking, flags with their explanation, the totals of both years as a
+native Excel chart). Written in the status workbook's constant-memory mode: every sheet top to bottom.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..compare.analysis import Unit, analyse
+from ..compare.yoy import Change, figure_values, figures
+from ..core.findings import LEVEL_ZH, Finding
+from ..format import common
+from ..format.localrules import NATIONAL
+from .decide import Collection
+
+
+class Formats:
+    def __init__(self, wb: Any, text: Any, head: Any, total: Any) -> None:
+        self.text, self.head, self.total = text, head, total
+        base = {"font_name": "仿宋", "border": 1}
+        self.pct = wb.add_format({**base, "num_format": "0.0%"})
+        self.num = wb.add_format({**base, "num_format": "#,##0.##"})
+        self.total_pct = wb.add_format({**base, "num_format": "0.0%", "bold": True, "bg_color": "#FFF2CC"})
+        self.note = wb.add_format({"font_name": "仿宋", "text_wrap": True, "valign": "top", "font_color": "#595959"})
+        self.heading = wb.add_format({"font_name": "黑体", "bold": True, "font_size": 12})
+        self.warn = wb.add_format({**base, "bg_color": "#FFEB9C"})
+
+
+def _put(ws: Any, r: int, c: int, v: Any, fmt: Any) -> None:
+    """A cell: text stays text (write_string), numbers numbers, None blank."""
+    if v is None or v == "":
+        ws.write_blank(r, c, None, fmt)
+    elif isinstance(v, str):
+        ws.write_string(r, c, v, fmt)
+    else:
+        ws.write_number(r, c, float(v), fmt)
+
+
+def _widths(ws: Any, table: str, first: int = 0) -> None:
+    for j, col in enumerate(common().columns(table)):
+        ws.set_column(first + j, first + j, col["width"])
+
+
+def _head(ws: Any, r: int, table: str, f: Formats, first: int = 0) -> None:
+    for j, label in enumerate(common().headers(table)):
+        ws.write_string(r, first + j, label, f.head)
+
+
+def _print(ws: Any, landscape: bool = True) -> None:
+    ws.set_paper(9)
+    if landscape:
+        ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    ws.set_footer("&C第 &P 页，共 &N 页")
+
+
+def last_year_totals(coll: Collection) -> tuple[dict[str, Any], int]:
+    """Last year's figures summed over the units counted in this year's consolidated row (like for like),
+    and how many of them had last year's report."""
+    out: dict[str, Any] = {}
+    n = 0
+    for s in coll.contributions:
+        figs = coll.last_year.get(s.unit.seq)
+        if figs is None:
+            continue
+        n += 1
+        for k, v in figs.items():
+            if v is not None:
+                out[k] = out.get(k, 0) + v
+    return out, n
+
+
+def similar_sheet(wb: Any, coll: Collection, f: Formats) -> None:
+    words = common().words
+    ws = wb.add_worksheet(common().sheets["similar"])
+    _widths(ws, "similar")
+    rules = coll.rules or NATIONAL
+    ws.set_row(0, 48)
+    ws.merge_range(0, 0, 0, len(common().columns("similar")) - 1, "", f.note)
+    ws.write_string(0, 0, words["similar_note"].format(limit=int(rules.threshold("similar_unit") * 100)), f.note)
+    _head(ws, 1, "similar", f)
+    for i, row in enumerate(coll.copies, start=2):
+        for j, v in enumerate(row):
+            _put(ws, i, j, v, f.pct if j == 3 else f.text)
+    ws.freeze_panes(2, 2)
+    ws.repeat_rows(1)
+    _print(ws)
+
+
+def _change_cells(c: Change) -> list[Any]:
+    return [c.previous, c.current, c.diff, c.rate]
+
+
+def yoy_sheet(wb: Any, coll: Collection, f: Formats) -> None:
+    """Per unit and for the consolidated row: 上年, 本年, 增减, 增减率 of every figure."""
+    words = common().words
+    parts = [words["previous"], words["current"], words["change"], words["rate"]]
+    figs = figures()
+    fixed = common().columns("yoy")
+    ws = wb.add_worksheet(common().sheets["yoy"])
+    _widths(ws, "yoy")
+    ws.set_column(len(fixed), len(fixed) + 4 * len(figs) - 1, 9)
+    prev_total, n_units = last_year_totals(coll)
+    ws.set_row(0, 36)
+    ws.merge_range(0, 0, 0, len(fixed) + 4 * len(figs) - 1, "", f.note)
+    ws.write_string(0, 0, words["yoy_note"].format(count=n_units), f.note)
+    for j, col in enumerate(fixed):
+        ws.merge_range(1, j, 2, j, col["label"], f.head)
+    for i, fig in enumerate(figs):
+        at = len(fixed) + 4 * i
+        ws.merge_range(1, at, 1, at + 3, fig.label, f.head)
+    for i in range(len(figs)):
+        for j, p in enumerate(parts):
+            ws.write_string(2, len(fixed) + 4 * i + j, p, f.head)
+    rows = [("", words["consolidated_row"], prev_total, figure_values(coll.spec, coll.totals), True)]
+    for s in coll.units:
+        if s.entry is not None and s.entry.values:
+            cur = figure_values(coll.spec, coll.spec.compute(s.entry.value_map(coll.spec)))
+            rows.append((s.unit.seq, s.unit.name, coll.last_year.get(s.unit.seq, {}), cur, False))
+    for r, (seq, name, prev, cur, is_total) in enumerate(rows, start=3):
+        _put(ws, r, 0, seq, f.total if is_total else f.text)
+        _put(ws, r, 1, name, f.total if is_total else f.text)
+        for i, fig in enumerate(figs):
+            c = Change(fig, prev.get(fig.id), cur.get(fig.id))
+            for j, v in enumerate(_change_cells(c)):
+                pct = j == 3
+                _put(ws, r, len(fixed) + 4 * i + j, v, (f.total_pct if pct else f.total) if is_total
+                     else (f.pct if pct else f.num))
+    ws.freeze_panes(3, 2)
+    ws.repeat_rows(1, 2)
+    _print(ws)
+
+
+def units_of(coll: Collection) -> list[Unit]:
+    spec, rules = coll.spec, coll.rules or NATIONAL
+    out = []
+    for s in coll.units:
+        e = s.entry
+        if e is None or not e.values:
+            continue
+        u = analyse(s.unit.seq, s.unit.name, spec, spec.compute(e.value_map(spec)), e.values, rules)
+        u.flags += [x for x in e.result.findings if x.rule in ("SIGN_DATE_LATE", "YOY_CHANGE")]
+        out.append(u)
+    return out
+
+
+def _ranking_row(rank: int, u: Unit) -> list[Any]:
+    return [rank, u.seq, u.name, u.applications, u.answered, u.granted_rate, u.shares.get("denied"),
+            u.shares.get("unable"), u.shares.get("not_processed"), u.corrections.get("review"),
+            u.corrections.get("litigation"), len(u.flags) or ""]
+
+
+def analysis_sheet(wb: Any, coll: Collection, f: Formats) -> None:
+    """一 ranking, 二 flags (one explanation each), 三 totals of both years with a column chart."""
+    from ..core.catalog import CATALOG
+
+    words = common().words
+    ws = wb.add_worksheet(common().sheets["analysis"])
+    _widths(ws, "analysis")
+    listed = units_of(coll)
+    units = sorted(listed, key=lambda u: -u.applications)
+    ws.write_string(0, 0, words["analysis_ranking"], f.heading)
+    _head(ws, 1, "analysis", f)
+    r = 2
+    for rank, u in enumerate(units, start=1):
+        for j, v in enumerate(_ranking_row(rank, u)):
+            _put(ws, r, j, v, f.pct if 5 <= j <= 10 else (f.warn if j == 11 and v else f.text))
+        r += 1
+    r += 1
+    ws.write_string(r, 0, words["analysis_flags"], f.heading)
+    _head(ws, r + 1, "analysis_flags", f)
+    r += 2
+    flags: list[tuple[Unit, Finding]] = [(u, x) for u in listed for x in u.flags]  # roster order
+    if not flags:
+        ws.write_string(r, 0, words["analysis_no_flags"], f.text)
+        r += 1
+    for u, x in flags:
+        for j, v in enumerate([u.seq, u.name, LEVEL_ZH[x.level], CATALOG[x.rule].title, x.message]):
+            _put(ws, r, j, v, f.text)
+        r += 1
+    r += 1
+    totals_table(wb, ws, r, coll, f)
+    ws.freeze_panes(2, 3)
+    _print(ws)
+
+
+def totals_table(wb: Any, ws: Any, r: int, coll: Collection, f: Formats) -> None:
+    """三: every figure's consolidated 上年 and 本年, and a clustered column chart of them."""
+    words = common().words
+    ws.write_string(r, 0, words["analysis_totals"], f.heading)
+    _head(ws, r + 1, "yoy_total", f)
+    first = r + 2
+    prev = last_year_totals(coll)[0] if coll.last_year else {}
+    cur = figure_values(coll.spec, coll.totals)
+    figs = figures()
+    for i, fig in enumerate(figs):
+        c = Change(fig, prev.get(fig.id), cur.get(fig.id))
+        for j, v in enumerate([fig.label, *_change_cells(c)]):
+            _put(ws, first + i, j, v, f.pct if j == 4 else (f.num if j else f.text))
+    last = first + len(figs) - 1
+    sheet = common().sheets["analysis"]
+    chart = wb.add_chart({"type": "column"})
+    for col, name in ((1, words["previous"]), (2, words["current"])):
+        chart.add_series({"name": name, "categories": [sheet, first, 0, last, 0],
+                          "values": [sheet, first, col, last, col], "data_labels": {"value": True}})
+    chart.set_title({"name": words["chart_title"], "name_font": {"name": "黑体", "size": 12}})
+    chart.set_x_axis({"num_font": {"name": "仿宋", "rotation": -45}})
+    chart.set_legend({"position": "top"})
+    chart.set_size({"width": 900, "height": 360})
+    ws.insert_chart(last + 2, 0, chart)
