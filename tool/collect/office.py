@@ -106,11 +106,13 @@ def yoy_sheet(wb: Any, coll: Collection, f: Formats) -> None:
     ws.set_row(0, 36)
     ws.merge_range(0, 0, 0, len(fixed) + 4 * len(figs) - 1, "", f.note)
     ws.write_string(0, 0, words["yoy_note"].format(count=n_units), f.note)
-    for j, col in enumerate(fixed):
-        ws.merge_range(1, j, 2, j, col["label"], f.head)
+    for j in range(len(fixed)):  # constant memory: row 1 complete before row 2, so no vertical merge
+        ws.write_blank(1, j, None, f.head)
     for i, fig in enumerate(figs):
         at = len(fixed) + 4 * i
         ws.merge_range(1, at, 1, at + 3, fig.label, f.head)
+    for j, col in enumerate(fixed):
+        ws.write_string(2, j, col["label"], f.head)
     for i in range(len(figs)):
         for j, p in enumerate(parts):
             ws.write_string(2, len(fixed) + 4 * i + j, p, f.head)
