@@ -25,6 +25,13 @@ class Formats:
         self.note = wb.add_format({"font_name": "仿宋", "text_wrap": True, "valign": "top", "font_color": "#595959"})
         self.heading = wb.add_format({"font_name": "黑体", "bold": True, "font_size": 12})
         self.warn = wb.add_format({**base, "bg_color": "#FFEB9C"})
+        self.wrap = wb.add_format({**base, "text_wrap": True, "valign": "top"})
+
+
+def _lines(text: str, width: float) -> int:
+    """Printed lines of a wrapped cell (CJK characters count two width units)."""
+    units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    return max(1, -(-int(units * 1.1) // max(int(width) - 1, 1)))
 
 
 def _put(ws: Any, r: int, c: int, v: Any, fmt: Any) -> None:
@@ -81,9 +88,11 @@ def similar_sheet(wb: Any, coll: Collection, f: Formats) -> None:
     ws.merge_range(0, 0, 0, len(common().columns("similar")) - 1, "", f.note)
     ws.write_string(0, 0, words["similar_note"].format(limit=int(rules.threshold("similar_unit") * 100)), f.note)
     _head(ws, 1, "similar", f)
+    cols = common().columns("similar")
     for i, row in enumerate(coll.copies, start=2):
+        ws.set_row(i, 15 * max(_lines(str(row[j]), cols[j]["width"]) for j in (4, 6)) + 4)
         for j, v in enumerate(row):
-            _put(ws, i, j, v, f.pct if j == 3 else f.text)
+            _put(ws, i, j, v, f.pct if j == 3 else (f.wrap if j in (1, 2, 4, 6) else f.text))
     ws.freeze_panes(2, 2)
     ws.repeat_rows(1)
     _print(ws)
@@ -104,7 +113,7 @@ def yoy_sheet(wb: Any, coll: Collection, f: Formats) -> None:
     ws.set_column(len(fixed), len(fixed) + 4 * len(figs) - 1, 9)
     prev_total, n_units = last_year_totals(coll)
     ws.set_row(0, 36)
-    ws.merge_range(0, 0, 0, len(fixed) + 4 * len(figs) - 1, "", f.note)
+    ws.merge_range(0, 0, 0, len(fixed) + 4 * min(len(figs), 4) - 1, "", f.note)  # within the first printed page
     ws.write_string(0, 0, words["yoy_note"].format(count=n_units), f.note)
     for j in range(len(fixed)):  # constant memory: row 1 complete before row 2, so no vertical merge
         ws.write_blank(1, j, None, f.head)
@@ -132,7 +141,9 @@ def yoy_sheet(wb: Any, coll: Collection, f: Formats) -> None:
                      else (f.pct if pct else f.num))
     ws.freeze_panes(3, 2)
     ws.repeat_rows(1, 2)
+    ws.repeat_columns(0, 1)
     _print(ws)
+    ws.fit_to_pages(-(-len(figs) // 4), 0)  # four figures a page, 序号 and 单位名称 on every page
 
 
 def units_of(coll: Collection) -> list[Unit]:
@@ -154,6 +165,11 @@ def _ranking_row(rank: int, u: Unit) -> list[Any]:
             u.corrections.get("litigation"), len(u.flags) or ""]
 
 
+# The flags table shares the ranking table's columns: 序号 and 级别 in the narrow A and B, 单位名称 in C,
+# 事项 over D–E, 说明 over F to the last column.
+FLAG_COLS, FLAG_WHAT, FLAG_TEXT = (0, 1, 2), 3, 5
+
+
 def analysis_sheet(wb: Any, coll: Collection, f: Formats) -> None:
     """一 ranking, 二 flags (one explanation each), 三 totals of both years with a column chart."""
     from ..core.catalog import CATALOG
@@ -172,15 +188,23 @@ def analysis_sheet(wb: Any, coll: Collection, f: Formats) -> None:
         r += 1
     r += 1
     ws.write_string(r, 0, words["analysis_flags"], f.heading)
-    _head(ws, r + 1, "analysis_flags", f)
+    heads = common().headers("analysis_flags")
+    for j, label in zip(FLAG_COLS, heads[:3], strict=True):
+        ws.write_string(r + 1, j, label, f.head)
+    ws.merge_range(r + 1, FLAG_WHAT, r + 1, FLAG_TEXT - 1, heads[3], f.head)
+    ws.merge_range(r + 1, FLAG_TEXT, r + 1, len(common().columns("analysis")) - 1, heads[4], f.head)
     r += 2
     flags: list[tuple[Unit, Finding]] = [(u, x) for u in listed for x in u.flags]  # roster order
     if not flags:
         ws.write_string(r, 0, words["analysis_no_flags"], f.text)
         r += 1
+    width = sum(c["width"] for c in common().columns("analysis")[FLAG_TEXT:])
     for u, x in flags:
-        for j, v in enumerate([u.seq, u.name, LEVEL_ZH[x.level], CATALOG[x.rule].title, x.message]):
-            _put(ws, r, j, v, f.text)
+        for j, v in zip(FLAG_COLS, [u.seq, LEVEL_ZH[x.level], u.name], strict=True):
+            _put(ws, r, j, v, f.wrap)
+        ws.merge_range(r, FLAG_WHAT, r, FLAG_TEXT - 1, CATALOG[x.rule].title, f.wrap)
+        ws.merge_range(r, FLAG_TEXT, r, FLAG_TEXT + len(common().columns("analysis")[FLAG_TEXT:]) - 1, x.message, f.wrap)
+        ws.set_row(r, 15 * _lines(x.message, width) + 4)
         r += 1
     r += 1
     totals_table(wb, ws, r, coll, f)
@@ -188,11 +212,14 @@ def analysis_sheet(wb: Any, coll: Collection, f: Formats) -> None:
     _print(ws)
 
 
+TOTALS_COL = 2  # the totals table starts under 单位名称 (a wide column for the figures' names)
+
+
 def totals_table(wb: Any, ws: Any, r: int, coll: Collection, f: Formats) -> None:
     """三: every figure's consolidated 上年 and 本年, and a clustered column chart of them."""
     words = common().words
     ws.write_string(r, 0, words["analysis_totals"], f.heading)
-    _head(ws, r + 1, "yoy_total", f)
+    _head(ws, r + 1, "yoy_total", f, first=TOTALS_COL)
     first = r + 2
     prev = last_year_totals(coll)[0] if coll.last_year else {}
     cur = figure_values(coll.spec, coll.totals)
@@ -200,12 +227,12 @@ def totals_table(wb: Any, ws: Any, r: int, coll: Collection, f: Formats) -> None
     for i, fig in enumerate(figs):
         c = Change(fig, prev.get(fig.id), cur.get(fig.id))
         for j, v in enumerate([fig.label, *_change_cells(c)]):
-            _put(ws, first + i, j, v, f.pct if j == 4 else (f.num if j else f.text))
+            _put(ws, first + i, TOTALS_COL + j, v, f.pct if j == 4 else (f.num if j else f.text))
     last = first + len(figs) - 1
     sheet = common().sheets["analysis"]
     chart = wb.add_chart({"type": "column"})
-    for col, name in ((1, words["previous"]), (2, words["current"])):
-        chart.add_series({"name": name, "categories": [sheet, first, 0, last, 0],
+    for col, name in ((TOTALS_COL + 1, words["previous"]), (TOTALS_COL + 2, words["current"])):
+        chart.add_series({"name": name, "categories": [sheet, first, TOTALS_COL, last, TOTALS_COL],
                           "values": [sheet, first, col, last, col], "data_labels": {"value": True}})
     chart.set_title({"name": words["chart_title"], "name_font": {"name": "黑体", "size": 12}})
     chart.set_x_axis({"num_font": {"name": "仿宋", "rotation": -45}})
