@@ -75,7 +75,7 @@ def run(tmp_path_factory):  # type: ignore[no-untyped-def]
     assert res.exit_code in (0, 1), res.output
     found = {e["unit"]: e["findings"] for e in json.loads((out / "findings.json").read_text("utf-8"))}
     book = openpyxl.load_workbook(out / common().outputs["status"])
-    return {"datas": datas, "prevs": prevs, "out": out, "found": found, "book": book}
+    return {"datas": datas, "prevs": prevs, "out": out, "found": found, "book": book, "said": res.output}
 
 
 def _rules(found: list[dict], rule: str) -> list[dict]:
@@ -92,6 +92,10 @@ def test_copies_are_flagged_with_the_other_units_and_distinct_texts_are_not(run)
     for i in GROUP:
         (g,) = _rules(found[datas[i].org], "TEXT_SIMILAR_UNIT")
         assert g["key"] == "text.problems" and "与 5 个单位的文字高度雷同" in g["message"]
+
+
+def test_collect_says_how_many_units_copied(run):
+    assert f"7 个单位的文字与其他单位雷同（见 {common().outputs['status']} 的“{common().sheets['similar']}”）" in run["said"]
 
 
 def test_similar_sheet_numbers(run):

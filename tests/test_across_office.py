@@ -53,7 +53,7 @@ def test_office_sheets_open_and_print_in_libreoffice(tmp_path: Path) -> None:
             {"op": "read_range", "sheet": sheets["yoy"], "range": "A4:F10"},
             {"op": "read_range", "sheet": sheets["analysis"], "range": "A3:E8"},
             {"op": "pdf", "path": str(pdf)}])
-    assert [s["name"] for s in names][3:7] == [sheets["similar"], sheets["figures"], sheets["yoy"], sheets["analysis"]]
+    assert [s["name"] for s in names][3:7] == [sheets["figures"], sheets["similar"], sheets["yoy"], sheets["analysis"]]
     ws = mine[sheets["similar"]]
     for got, row in zip(similar["data"], ws.iter_rows(min_row=3, max_row=4, max_col=6, values_only=True), strict=True):
         assert got[1:3] == list(row[1:3]) and got[3] == pytest.approx(row[3]) and got[5] == row[5]

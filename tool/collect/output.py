@@ -109,7 +109,7 @@ def problem_rows(coll: Collection) -> Iterator[list[Any]]:
 
 
 def status_workbook(coll: Collection) -> bytes:
-    """汇总表.xlsx: 提交情况, 催报, 问题清单, 雷同, 数据, 同比 (with last year's), 分析, 未识别文件, 重复提交."""
+    """汇总表.xlsx: 提交情况, 催报, 问题清单, 数据, 雷同, 同比 (with last year's), 分析, 未识别文件, 重复提交."""
     from .office import Formats, analysis_sheet, similar_sheet, yoy_sheet
 
     b = _Book()
@@ -123,10 +123,10 @@ def status_workbook(coll: Collection) -> bytes:
     b.rows(b.sheet("chase"), ([s.unit.seq, s.unit.name, s.label, s.unit.contact, s.unit.phone, s.unit.email,
                                first_error(s.entry)] for s in chase))
     b.rows(b.sheet("problems"), problem_rows(coll))
-    f = Formats(b.wb, b.text, b.head, b.total)
-    similar_sheet(b.wb, coll, f)
     figures = b.wb.add_worksheet(common().sheets["figures"])
     figure_frame(figures, coll, b.head, b.total)
+    f = Formats(b.wb, b.text, b.head, b.total)
+    similar_sheet(b.wb, coll, f)
     if coll.last_year:
         yoy_sheet(b.wb, coll, f)
     analysis_sheet(b.wb, coll, f)
