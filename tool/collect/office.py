@@ -5,11 +5,12 @@ native Excel chart). Written in the status workbook's constant-memory mode: ever
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from ..compare.analysis import Unit, analyse
 from ..compare.yoy import Change, figure_values, figures
-from ..core.findings import LEVEL_ZH, Finding
+from ..core.findings import LEVEL_ZH
 from ..format import common
 from ..format.localrules import NATIONAL
 from .decide import Collection
@@ -146,21 +147,20 @@ def yoy_sheet(wb: Any, coll: Collection, f: Formats) -> None:
     ws.fit_to_pages(-(-len(figs) // 4), 0)  # four figures a page, 序号 and 单位名称 on every page
 
 
-def units_of(coll: Collection) -> list[Unit]:
+def units_of(coll: Collection) -> Iterator[Unit]:
+    """Every unit with figures, analysed, in roster order (one at a time: their flags are not all held)."""
     spec, rules = coll.spec, coll.rules or NATIONAL
-    out = []
     for s in coll.units:
         e = s.entry
         if e is None or not e.values:
             continue
         u = analyse(s.unit.seq, s.unit.name, spec, spec.compute(e.value_map(spec)), e.values, rules)
         u.flags += [x for x in e.result.findings if x.rule in ("SIGN_DATE_LATE", "YOY_CHANGE")]
-        out.append(u)
-    return out
+        yield u
 
 
-def _ranking_row(rank: int, u: Unit) -> list[Any]:
-    return [rank, u.seq, u.name, u.applications, u.answered, u.granted_rate, u.shares.get("denied"),
+def _ranking_row(u: Unit) -> list[Any]:
+    return [u.seq, u.name, u.applications, u.answered, u.granted_rate, u.shares.get("denied"),
             u.shares.get("unable"), u.shares.get("not_processed"), u.corrections.get("review"),
             u.corrections.get("litigation"), len(u.flags) or ""]
 
@@ -177,13 +177,12 @@ def analysis_sheet(wb: Any, coll: Collection, f: Formats) -> None:
     words = common().words
     ws = wb.add_worksheet(common().sheets["analysis"])
     _widths(ws, "analysis")
-    listed = units_of(coll)
-    units = sorted(listed, key=lambda u: -u.applications)
+    ranking = sorted((_ranking_row(u) for u in units_of(coll)), key=lambda row: -row[2])  # numbers only
     ws.write_string(0, 0, words["analysis_ranking"], f.heading)
     _head(ws, 1, "analysis", f)
     r = 2
-    for rank, u in enumerate(units, start=1):
-        for j, v in enumerate(_ranking_row(rank, u)):
+    for rank, row in enumerate(ranking, start=1):
+        for j, v in enumerate([rank, *row]):
             _put(ws, r, j, v, f.pct if 5 <= j <= 10 else (f.warn if j == 11 and v else f.text))
         r += 1
     r += 1
@@ -194,17 +193,18 @@ def analysis_sheet(wb: Any, coll: Collection, f: Formats) -> None:
     ws.merge_range(r + 1, FLAG_WHAT, r + 1, FLAG_TEXT - 1, heads[3], f.head)
     ws.merge_range(r + 1, FLAG_TEXT, r + 1, len(common().columns("analysis")) - 1, heads[4], f.head)
     r += 2
-    flags: list[tuple[Unit, Finding]] = [(u, x) for u in listed for x in u.flags]  # roster order
-    if not flags:
-        ws.write_string(r, 0, words["analysis_no_flags"], f.text)
-        r += 1
     width = sum(c["width"] for c in common().columns("analysis")[FLAG_TEXT:])
+    flags = ((u, x) for u in units_of(coll) for x in u.flags)  # roster order, analysed again: nothing kept
+    start = r
     for u, x in flags:
         for j, v in zip(FLAG_COLS, [u.seq, LEVEL_ZH[x.level], u.name], strict=True):
             _put(ws, r, j, v, f.wrap)
         ws.merge_range(r, FLAG_WHAT, r, FLAG_TEXT - 1, CATALOG[x.rule].title, f.wrap)
         ws.merge_range(r, FLAG_TEXT, r, FLAG_TEXT + len(common().columns("analysis")[FLAG_TEXT:]) - 1, x.message, f.wrap)
         ws.set_row(r, 15 * _lines(x.message, width) + 4)
+        r += 1
+    if r == start:
+        ws.write_string(r, 0, words["analysis_no_flags"], f.text)
         r += 1
     r += 1
     totals_table(wb, ws, r, coll, f)

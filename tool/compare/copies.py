@@ -38,6 +38,24 @@ class Copy:
         return self.partners[0][1]
 
 
+class _Recent:
+    """The shingles of the texts measured last (a group's representative is measured against again and
+    again); bounded, so 10,000 units' texts are never all held at once."""
+
+    def __init__(self, k: int, size: int = 128) -> None:
+        self.k, self.size = k, size
+        self.held: dict[int, set[str]] = {}
+
+    def get(self, unit: int, prep: Prepared) -> set[str]:
+        got = self.held.pop(unit, None)
+        if got is None:
+            got = grams(prep.key, self.k)
+            if len(self.held) >= self.size:
+                del self.held[next(iter(self.held))]
+        self.held[unit] = got  # most recent last
+        return got
+
+
 class _Groups:
     def __init__(self) -> None:
         self.parent: dict[int, int] = {}
@@ -60,15 +78,15 @@ def copies(links: Mapping[str, Iterable[Link]], texts: Mapping[int, Mapping[str,
     k = params()[0]
     out: list[Copy] = []
     for section, found in links.items():
-        cache: dict[int, set[str]] = {}
+        cache = _Recent(k)
         hits: dict[int, list[tuple[int, Overlap]]] = {}
         groups = _Groups()
         for link in found:
             pa, pb = texts.get(link.a, {}).get(section), texts.get(link.b, {}).get(section)
             if pa is None or pb is None:
                 continue
-            ab = overlap(pa, cache.setdefault(link.b, grams(pb.key, k)))
-            ba = overlap(pb, cache.setdefault(link.a, grams(pa.key, k)))
+            ab = overlap(pa, cache.get(link.b, pb))
+            ba = overlap(pb, cache.get(link.a, pa))
             for x, y, ov in ((link.a, link.b, ab), (link.b, link.a, ba)):
                 if ov.ratio >= threshold:
                     hits.setdefault(x, []).append((y, ov))
