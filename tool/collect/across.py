@@ -9,6 +9,7 @@ the returned copy. Findings go through the office's local rules like every other
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from typing import Any
 
 from ..compare.batch import candidates
@@ -34,7 +35,10 @@ def _prepared(e: Entry) -> dict[str, Prepared] | None:
         sub = read_bytes(e.source.read(), e.name)
     except (NianbaoError, OSError):
         return None
-    return prepare(sub.data, sub.spec or sub.data.spec, sub.text_rows)
+    out = prepare(sub.data, sub.spec or sub.data.spec, sub.text_rows)
+    for prep in out.values():  # where each paragraph is suffices; its words are in the sentences
+        prep.paras = [replace(p, text="") for p in prep.paras]
+    return out
 
 
 def texts_of(entries: list[Entry], jobs: int | None = None) -> list[dict[str, Prepared] | None]:
