@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 from ..core.findings import Finding, make
 from ..format import Number, Spec, compare_data
+from ..format.figures import keys_of
 from ..format.localrules import NATIONAL, LocalRules
-from ..format.textdata import expand, total
+from ..format.textdata import total
 from .yoy import figure_values
 
 
@@ -30,8 +31,8 @@ class Unit:
     flags: list[Finding] = field(default_factory=list)
 
 
-def _sum(spec: Spec, values: dict[str, Number], expr: str) -> Number | None:
-    keys = expand(spec, expr)
+def _sum(spec: Spec, values: dict[str, Number], refs: list[str]) -> Number | None:
+    keys = keys_of(spec, refs)
     return None if keys is None else total(values, keys)
 
 
@@ -53,7 +54,7 @@ def analyse(seq: str, name: str, spec: Spec, values: dict[str, Number], inputs: 
         u.granted_rate = float(granted) / float(base)
     enough = base >= rules.threshold("share_min_base")
     for sh in cfg["shares"]:
-        part = _sum(spec, values, sh["sum"])
+        part = _sum(spec, values, sh["from"])
         u.shares[sh["id"]] = float(part) / float(base) if part is not None and base else None
         limit = rules.threshold(sh["threshold"])
         rate = u.shares[sh["id"]]

@@ -1,8 +1,9 @@
 """The figures offices compare year on year (同比), and ``YOY_CHANGE`` when one moves a lot.
 
-The figures are data (``compare.json`` figures): field expressions resolved per format version,
-so last year's report may be of the other version; a figure a version cannot state (the 2019
-format has no fee amount) is left blank for that year, never guessed. A change is flagged when
+The figures are data (``compare.json`` figures): sums of the figures of each version's own
+``figures`` block (``format.figures``), resolved per format version, so last year's report may be
+of the other version; a figure a version cannot state (the 2019 format has no fee amount) is left
+blank for that year, never guessed. A change is flagged when
 it is at least ``yoy_min`` and more than ``yoy_rate`` of last year's figure (or last year's was 0).
 """
 
@@ -13,26 +14,23 @@ from decimal import Decimal
 
 from ..core.findings import Finding, fmt_number, make
 from ..format import Number, Spec, compare_data
+from ..format.figures import keys_of
 from ..format.localrules import NATIONAL, LocalRules
-from ..format.textdata import expand, total
+from ..format.textdata import total
 
 
 @dataclass(frozen=True)
 class Figure:
     id: str
     label: str
-    sums: tuple[str, ...]  # alternatives: the first a version resolves is used
+    refs: tuple[str, ...]  # figures of the version's figures block (group.id), summed
 
     def keys(self, spec: Spec) -> tuple[str, ...] | None:
-        return next((k for expr in self.sums if (k := expand(spec, expr)) is not None), None)
+        return keys_of(spec, self.refs)
 
 
 def figures() -> list[Figure]:
-    out = []
-    for f in compare_data()["figures"]:
-        sums = f["sum"] if isinstance(f["sum"], list) else [f["sum"]]
-        out.append(Figure(f["id"], f["label"], tuple(sums)))
-    return out
+    return [Figure(f["id"], f["label"], tuple(f["from"])) for f in compare_data()["figures"]]
 
 
 def figure_values(spec: Spec, values: dict[str, Number]) -> dict[str, Number | None]:
