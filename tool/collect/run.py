@@ -40,13 +40,20 @@ def run_collect(folder: Path, *, roster: str | None = None, org: str | None = No
     entries = list(inspect_all(sources, jobs, progress=progress.step, rules=rules))
     progress.done()
     coll = decide(entries, units, org=org, year=year)
-    coll.rules = rules
-    apply_copies(coll, rules, jobs)
-    if last_dir:
-        apply_last_year(coll, Path(last_dir), rules, jobs)
+    compare_all(coll, rules, Path(last_dir) if last_dir else None, jobs)
     out = outdir or default_outdir(coll.year)
     write_outputs(coll, out, returns=returns, parallel=(jobs or os.cpu_count() or 1) > 1, rules=rules)
     return coll, out, summary(coll)
+
+
+def compare_all(coll: Collection, rules: LocalRules = NATIONAL, last_dir: Path | None = None,
+                jobs: int | None = None) -> None:
+    """What is judged across units and years once every unit is checked: copied text between the units,
+    and with last year's folder the cross-year rules, the figures (同比) and the text against last year's."""
+    coll.rules = rules
+    apply_copies(coll, rules, jobs)
+    if last_dir is not None:
+        apply_last_year(coll, last_dir, rules, jobs)
 
 
 def apply_last_year(coll: Collection, last_dir: Path, rules: LocalRules = NATIONAL, jobs: int | None = None) -> None:
