@@ -155,20 +155,23 @@ def test_analysis_sheet(run):
     for r in ranking:
         d = next(x for x in datas.values() if x.org == r[2])
         v = SPEC.compute(d.values)
-        assert r[3] == v["new_requests.total"] and r[4] == v["results_total.total"]
+        assert r[4] == v["new_requests.total"] and r[5] == v["results_total.total"]
         denied = sum(v[k] for k in SPEC.fields if k.startswith("denied_") and k.endswith(".total"))
-        assert r[6] == (pytest.approx(denied / v["results_total.total"]) if v["results_total.total"] else None)
-    flags = [r for r in cells if r[3] in ("答复结果占比偏高", "表格全部为 0", "落款日期晚于期限", "复议、诉讼纠错率偏高")]
+        assert r[7] == (pytest.approx(denied / v["results_total.total"]) if v["results_total.total"] else None)
+    titles = ("答复结果占比偏高", "表格全部为 0", "落款日期晚于期限", "复议、诉讼纠错率偏高")
+    flags = [(r[0], r[1], r[2], r[3][1:r[3].index("】")], r[3]) for r in cells
+             if isinstance(r[3], str) and r[3].startswith("【") and r[3][1:r[3].index("】")] in titles]
     zero = datas[ZERO].org
     assert {r[3] for r in flags if r[2] == zero} == {"表格全部为 0", "落款日期晚于期限"}
-    assert all(r[1] in ("警告", "提示") and r[5] for r in flags)
+    assert next(r for r in ranking if r[2] == zero)[3].startswith("表格全部为 0；落款日期晚于期限")
+    assert all(r[1] in ("警告", "提示") for r in flags)
     high = set()
     for d in datas.values():
         v = SPEC.compute(d.values)
         denied = sum(v[k] for k in SPEC.fields if k.startswith("denied_") and k.endswith(".total"))
         if v["results_total.total"] >= 10 and denied / v["results_total.total"] > 0.2:
             high.add(d.org)
-    assert {r[2] for r in flags if r[3] == "答复结果占比偏高" and "不予公开" in r[5]} == high
+    assert {r[2] for r in flags if r[3] == "答复结果占比偏高" and "不予公开" in r[4]} == high
     with zipfile.ZipFile(run["out"] / common().outputs["status"]) as z:
         chart = z.read("xl/charts/chart1.xml").decode()
     assert "<c:barChart>" in chart and "分析" in chart

@@ -26,27 +26,31 @@ from ..format.localrules import NATIONAL, LocalRules
 from .decide import Collection, Entry, UnitStatus, status_of
 
 
-def _prepared(e: Entry) -> dict[str, Prepared] | None:
+def _prepared(job: tuple[Entry, tuple[str, ...]]) -> dict[str, Prepared] | None:
     """An entry's text again, prepared (runs in a worker when there are many); None when it cannot be read."""
     from ..core.errors import NianbaoError
     from ..read import read_bytes
 
+    e, sections = job
     try:
         sub = read_bytes(e.source.read(), e.name)
     except (NianbaoError, OSError):
         return None
-    out = prepare(sub.data, sub.spec or sub.data.spec, sub.text_rows)
+    out = prepare(sub.data, sub.spec or sub.data.spec, sub.text_rows, sections or None)
     for prep in out.values():  # where each paragraph is suffices; its words are in the sentences
         prep.paras = [replace(p, text="") for p in prep.paras]
     return out
 
 
-def texts_of(entries: list[Entry], jobs: int | None = None) -> list[dict[str, Prepared] | None]:
-    """The entries' texts, read again in isolated workers (a file that fails now is simply not compared)."""
+def texts_of(entries: list[Entry], jobs: int | None = None,
+             sections: list[tuple[str, ...]] | None = None) -> list[dict[str, Prepared] | None]:
+    """The entries' texts (only ``sections[i]`` of entry i when given), read again in isolated workers (a file
+    that fails now is simply not compared)."""
     if not entries:
         return []
     jobs = min(jobs or os.cpu_count() or 1, len(entries))
-    return [None if isinstance(got, Failed) else got for got in isolated_map(_prepared, entries, jobs=jobs)]
+    todo = list(zip(entries, sections or [()] * len(entries), strict=True))
+    return [None if isinstance(got, Failed) else got for got in isolated_map(_prepared, todo, jobs=jobs)]
 
 
 def _add(s: UnitStatus, found: list[Finding], rules: LocalRules, marks: dict[tuple[str, str], tuple[str, ...]]) -> None:
@@ -70,8 +74,14 @@ def apply_copies(coll: Collection, rules: LocalRules = NATIONAL, jobs: int | Non
     heads = titles(coll)
     sections = [k for k in compare_data()["similar"]["sections"] if k in heads]
     links = {k: candidates([s.entry.sketch.get(k) if s.entry else None for s in units], limit) for k in sections}
-    involved = sorted({i for found in links.values() for link in found for i in (link.a, link.b)})
-    read = texts_of([units[i].entry for i in involved if units[i].entry], jobs)  # type: ignore[misc]
+    wanted: dict[int, set[str]] = {}
+    for k, found in links.items():
+        for link in found:
+            wanted.setdefault(link.a, set()).add(k)
+            wanted.setdefault(link.b, set()).add(k)
+    involved = sorted(wanted)
+    read = texts_of([units[i].entry for i in involved], jobs,  # type: ignore[misc]
+                    [tuple(sorted(wanted[i])) for i in involved])
     texts = {i: t for i, t in zip(involved, read, strict=True) if t is not None}
     names = {i: units[i].unit.name for i in involved}
     rows = []

@@ -160,14 +160,19 @@ def units_of(coll: Collection) -> Iterator[Unit]:
 
 
 def _ranking_row(u: Unit) -> list[Any]:
-    return [u.seq, u.name, u.applications, u.answered, u.granted_rate, u.shares.get("denied"),
+    from ..core.catalog import CATALOG
+
+    titles = "；".join(dict.fromkeys(CATALOG[x.rule].title for x in u.flags))
+    return [u.seq, u.name, titles, u.applications, u.answered, u.granted_rate, u.shares.get("denied"),
             u.shares.get("unable"), u.shares.get("not_processed"), u.corrections.get("review"),
-            u.corrections.get("litigation"), len(u.flags) or ""]
+            u.corrections.get("litigation")]
 
 
-# The flags table shares the ranking table's columns: 序号 and 级别 in the narrow A and B, 单位名称 in C,
-# 事项 over D–E, 说明 over F to the last column.
-FLAG_COLS, FLAG_WHAT, FLAG_TEXT = (0, 1, 2), 3, 5
+# Both tables share the sheet's columns, with no merged cells (10,000 units' flags stay cheap): A 名次 /
+# 序号, B 序号 / 级别, C 单位名称, D 需关注事项 (the flags' titles) / 说明 (each flag's explanation), then
+# the ranking's numbers. The totals table takes D for the figures' names.
+FLAG_COLS = (0, 1, 2, 3)
+WIDE = 3
 
 
 def analysis_sheet(wb: Any, coll: Collection, f: Formats) -> None:
@@ -175,34 +180,33 @@ def analysis_sheet(wb: Any, coll: Collection, f: Formats) -> None:
     from ..core.catalog import CATALOG
 
     words = common().words
+    cols = common().columns("analysis")
     ws = wb.add_worksheet(common().sheets["analysis"])
     _widths(ws, "analysis")
-    ranking = sorted((_ranking_row(u) for u in units_of(coll)), key=lambda row: -row[2])  # numbers only
+    ranking = sorted((_ranking_row(u) for u in units_of(coll)), key=lambda row: -row[3])  # numbers and titles
     ws.write_string(0, 0, words["analysis_ranking"], f.heading)
     _head(ws, 1, "analysis", f)
     r = 2
     for rank, row in enumerate(ranking, start=1):
+        lines = _lines(row[WIDE - 1], cols[WIDE]["width"]) if row[WIDE - 1] else 1
+        if lines > 1:
+            ws.set_row(r, 15 * lines + 4)
         for j, v in enumerate([rank, *row]):
-            _put(ws, r, j, v, f.pct if 5 <= j <= 10 else (f.warn if j == 11 and v else f.text))
+            _put(ws, r, j, v, f.pct if j >= 6 else (f.warn if j == WIDE and v else (f.wrap if j == WIDE else f.text)))
         r += 1
     r += 1
     ws.write_string(r, 0, words["analysis_flags"], f.heading)
-    heads = common().headers("analysis_flags")
-    for j, label in zip(FLAG_COLS, heads[:3], strict=True):
+    for j, label in zip(FLAG_COLS, common().headers("analysis_flags"), strict=True):
         ws.write_string(r + 1, j, label, f.head)
-    ws.merge_range(r + 1, FLAG_WHAT, r + 1, FLAG_TEXT - 1, heads[3], f.head)
-    ws.merge_range(r + 1, FLAG_TEXT, r + 1, len(common().columns("analysis")) - 1, heads[4], f.head)
     r += 2
-    width = sum(c["width"] for c in common().columns("analysis")[FLAG_TEXT:])
-    flags = ((u, x) for u in units_of(coll) for x in u.flags)  # roster order, analysed again: nothing kept
     start = r
-    for u, x in flags:
-        for j, v in zip(FLAG_COLS, [u.seq, LEVEL_ZH[x.level], u.name], strict=True):
-            _put(ws, r, j, v, f.wrap)
-        ws.merge_range(r, FLAG_WHAT, r, FLAG_TEXT - 1, CATALOG[x.rule].title, f.wrap)
-        ws.merge_range(r, FLAG_TEXT, r, FLAG_TEXT + len(common().columns("analysis")[FLAG_TEXT:]) - 1, x.message, f.wrap)
-        ws.set_row(r, 15 * _lines(x.message, width) + 4)
-        r += 1
+    for u in units_of(coll):  # roster order, analysed again: no unit's findings are kept
+        for x in u.flags:
+            text = f"【{CATALOG[x.rule].title}】{x.message}"
+            for j, v in zip(FLAG_COLS, [u.seq, LEVEL_ZH[x.level], u.name, text], strict=True):
+                _put(ws, r, j, v, f.wrap)
+            ws.set_row(r, 15 * _lines(text, cols[WIDE]["width"]) + 4)
+            r += 1
     if r == start:
         ws.write_string(r, 0, words["analysis_no_flags"], f.text)
         r += 1
@@ -212,7 +216,7 @@ def analysis_sheet(wb: Any, coll: Collection, f: Formats) -> None:
     _print(ws)
 
 
-TOTALS_COL = 2  # the totals table starts under 单位名称 (a wide column for the figures' names)
+TOTALS_COL = WIDE  # the totals table starts in the wide column (the figures' names)
 
 
 def totals_table(wb: Any, ws: Any, r: int, coll: Collection, f: Formats) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from array import array
 from collections import Counter
 from dataclasses import dataclass
+from math import sqrt
 
 from ..format import compare_data
 from .sketch import Sketch, index_limit
@@ -58,7 +59,7 @@ def candidates(sketches: list[Sketch | None], threshold: float) -> list[Link]:
                 fb = _values(sketches[b])
                 both = len(mine.intersection(fb))
                 ab, ba = both / len(fa), both / len(fb)
-                if max(ab, ba) >= threshold - slack:
+                if ab >= threshold - _margin(len(fa), slack) or ba >= threshold - _margin(len(fb), slack):
                     links.append(Link(a, b, ab, ba))
                 if ab >= threshold and ab > best_share:
                     best, best_share = b, ab
@@ -72,6 +73,12 @@ def candidates(sketches: list[Sketch | None], threshold: float) -> list[Link]:
                 if len(post) <= cap:
                     post.append(a)
     return links
+
+
+def _margin(n: int, cap: float) -> float:
+    """How far below the threshold an estimate from ``n`` fingerprints may fall and still be measured: two
+    standard errors of a share near one half (a long text's estimate is close, a short one's is not)."""
+    return min(cap, 2 * sqrt(0.25 / max(n, 1)))
 
 
 def _values(sk: Sketch | None) -> array:  # type: ignore[type-arg]
