@@ -109,10 +109,12 @@ def test_collect_of_mutants_beside_a_good_workbook(originals, tmp_path: Path) ->
     assert res.returncode == 0, res.stderr[-3000:]
     lines = res.stdout.strip().splitlines()
     statuses = dict(json.loads(lines[-2]))
-    assert statuses["好局"] == "passed"
     own, children = (int(x) / 1024 for x in lines[-1].split())
     assert own < 1024 and children < 1024
     files = {f["file"]: f for f in json.loads((tmp_path / "结果" / "findings.json").read_text("utf-8"))}
+    # the readable mutants are copies of 好局's text, and copy detection says so; nothing else is wrong with it
+    shown = {f["rule"] for f in files["好局.xlsx"]["findings"] if f["level"] in ("error", "warning")}
+    assert statuses["好局"] == "passed" or (statuses["好局"] == "warned" and shown == {"TEXT_SIMILAR_UNIT"})
     assert set(files) == {p.name for p in inbox.iterdir()}  # every mutant accounted for
     for name, f in files.items():
         if not f["ok"] and f["findings"]:

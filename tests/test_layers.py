@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 TOOL = Path(__file__).resolve().parents[1] / "tool"
-ORDER = ["core", "format", "workbook", "read", "text", "check", "collect", "report", "publish", "workspace", "demo",
-         "cli"]
+ORDER = ["core", "format", "workbook", "read", "text", "compare", "check", "collect", "report", "publish",
+         "workspace", "demo", "cli"]
 MAX_LINES = 400
 
 

@@ -5,8 +5,9 @@
     workbook  writing our fill-in workbooks (xlsxwriter)
     read      reading filled workbooks back (sniff, values, reader)
     text      the report's words: paragraphs, numbers, claims against the tables, text not ready, drafts
+    compare   across units and years: copied text (sketches, index, exact overlap), year-on-year figures
     check     rules from the relations, report rules, check, annotate, export
-    collect   roster, distribute, intake, decide, 汇总表, run
+    collect   roster, distribute, intake, decide, copies and last year, 汇总表 (雷同, 同比, 分析), run
     report    context, GB/T 9704 template, render, lint, batch, LibreOffice (one call, or a pool for many)
     publish   the publication package: web page and CMS fragment, CSV/JSON, 图解, 历年 index
     workspace the office's workspace in a browser: SQLite ledger, links, uploads, 退回/催报, 汇总, web

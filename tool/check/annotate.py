@@ -17,6 +17,7 @@ import io
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from ..core.files import Names, read_regular, safe_name
 from ..core.findings import LEVEL_ZH, CheckResult, Finding
@@ -54,18 +55,19 @@ def annotate_all(checked: Iterable[tuple[Submission | None, CheckResult]], folde
     folder = Path(folder)
     sources = [Path(p) for p in inputs] + [Path(sub.path) for sub, _ in checked if sub is not None and sub.path]
     names = Names(p.name for p in sources if p.exists() and p.parent.resolve() == folder.resolve())
-    plan: list[tuple[Submission, list[Finding], Path]] = []
+    plan: list[tuple[Submission, list[Finding], Any, Path]] = []
     for sub, result in checked:
         shown = [f for f in result.findings if f.level in SHOWN]
         if sub is None or not shown:
             continue
-        plan.append((sub, shown, folder / names.give(return_name(Path(sub.file).stem))))
+        plan.append((sub, shown, result.marks, folder / names.give(return_name(Path(sub.file).stem))))
     ledger = Ledger(folder)
-    ledger.guard([t for _, _, t in plan], overwrite, sources)
+    ledger.guard([t for *_, t in plan], overwrite, sources)
     out: list[Path] = []
     try:
-        for sub, shown, target in plan:
-            out.append(ledger.write(target, annotated(sub, shown), overwrite=overwrite, inputs=sources))
+        for sub, shown, marks, target in plan:
+            out.append(ledger.write(target, annotated(sub, shown, marks=marks), overwrite=overwrite,
+                                    inputs=sources))
     finally:
         ledger.save()
     return out
@@ -79,8 +81,10 @@ def notes_of(findings: Iterable[Finding]) -> dict[tuple[str, str], list[Finding]
     return notes
 
 
-def annotated(sub: Submission, findings: list[Finding], original: bytes | None = None) -> bytes:
-    """``original``: the file's bytes when they are not on disk (a member of a zip attachment).
+def annotated(sub: Submission, findings: list[Finding], original: bytes | None = None,
+              marks: dict[tuple[str, str], tuple[str, ...]] | None = None) -> bytes:
+    """``original``: the file's bytes when they are not on disk (a member of a zip attachment); ``marks``:
+    copied sentences to highlight in the text cells (a rebuilt workbook only).
 
     When the department's own file cannot be marked up (openpyxl refuses its styles, it vanished),
     the copy is the 校验结果 sheet alone: a return is never lost to one odd file.
@@ -89,7 +93,7 @@ def annotated(sub: Submission, findings: list[Finding], original: bytes | None =
         from ..workbook import build_workbook
 
         return build_workbook(sub.data, spec=sub.spec, annotations=notes_of(findings), written_by="annotate",
-                              identity=sub.meta.get("unit_id") if sub.meta else None)
+                              identity=sub.meta.get("unit_id") if sub.meta else None, marks=marks)
     source = Path(sub.path or sub.file)
     try:
         if original is None:

@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..compare.lastyear import against_last_year
 from ..core.errors import NianbaoError, UnreadableError, UsageError
 from ..core.files import display_name
 from ..core.findings import LEVEL_ZH, CheckResult, Finding, failed, failed_code, make, unreadable
@@ -42,8 +43,15 @@ def result_of(sub: Submission, *, prev: ReportData | None = None, prev_findings:
                        stage=stage)
     found += text_findings(d, spec, values, rows=sub.text_rows, skip=unread, rules=local)
     found += preflight(d, spec)
+    marks = {}
+    if prev is not None:  # the year before: figures that moved, text copied, problems repeated
+        ag = against_last_year(d, spec, values, prev, rows=sub.text_rows, rules=local)
+        found += ag.findings
+        marks = ag.marks
     findings = local.apply(sub.findings + list(prev_findings) + notes + found)
-    return CheckResult(sub.file, d.format, d.year, d.org, _ordered(sub, findings))
+    kept = {f.rule for f in findings}
+    return CheckResult(sub.file, d.format, d.year, d.org, _ordered(sub, findings),
+                       marks=marks if "TEXT_SIMILAR_LAST_YEAR" in kept else {})
 
 
 def stored_rules(meta: dict[str, str]) -> tuple[LocalRules, list[Finding]]:

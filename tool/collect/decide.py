@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
+from typing import Any
 
+from ..compare.sketch import sketch_report
 from ..core.errors import UnreadableError
 from ..core.files import output_dir
 from ..core.findings import CheckResult, Finding, failed, make, unreadable
@@ -46,6 +48,7 @@ class Entry:
     written_by: str = ""
     doc_modified: str = ""  # the workbook's own modified time (docProps/core.xml)
     values: tuple[Number, ...] = ()  # inputs in spec.inputs order (compact: 10,000 units stay small)
+    sketch: dict[str, Any] = field(default_factory=dict)  # text section → compare.sketch.Sketch (a few hundred bytes)
     info: dict[str, str] = field(default_factory=dict)
     unit: Unit | None = None
     matched_by: str = ""
@@ -100,6 +103,9 @@ class Collection:
     deadline: str | None = None  # the office's deadline for returns (ISO date), else the statutory one
     written: dict[str, Path] = field(default_factory=dict)  # what write_outputs wrote
     returned: int = 0  # 退回 copies written
+    copies: list[list[Any]] = field(default_factory=list)  # rows of the 雷同 sheet
+    last_year: dict[str, Any] = field(default_factory=dict)  # seq → last year's figures (同比)
+    rules: Any = None  # the LocalRules of the run (thresholds of the 分析 sheet)
 
     @property
     def spec(self) -> Spec:
@@ -153,7 +159,8 @@ def inspect(source: Source, rules: LocalRules = NATIONAL) -> Entry:
     entry.written_by = meta.get("written_by", "")
     entry.doc_modified = doc_modified(blob)
     entry.values = tuple(d.values.get(k, 0) for k in spec.inputs)
-    entry.info = {k: d.info.get(k, "") for k in ("contact", "phone")}
+    entry.info = {k: d.info.get(k, "") for k in ("contact", "phone", "sign_date")}
+    entry.sketch = sketch_report(d, spec, sub.text_rows)
     return entry
 
 

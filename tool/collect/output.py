@@ -166,7 +166,10 @@ def problem_rows(coll: Collection) -> Iterator[list[Any]]:
 
 
 def status_workbook(coll: Collection, now: datetime | None = None) -> bytes:
-    """汇总表.xlsx: 进度, 提交情况, 催报, 问题清单, 数据, 未识别文件, 重复提交, 跳过的文件 (printable)."""
+    """汇总表.xlsx: 进度, 提交情况, 催报, 问题清单, 数据, 雷同, 同比 (with last year's), 分析, 未识别文件,
+    重复提交, 跳过的文件 (printable)."""
+    from . import office
+
     now = now or datetime.now()
     b = _Book(coll, now)
     progress_sheet(b.wb, coll, now, b.formats())
@@ -188,6 +191,11 @@ def status_workbook(coll: Collection, now: datetime | None = None) -> bytes:
     figures = b.wb.add_worksheet(common().sheets["figures"])
     figure_frame(figures, coll, b.head, b.total, b.title, b.title_fmt)
     printable(figures, True, FIGURE_FIRST_ROW - 1, wide=True)
+    f = office.Formats(b.wb, b.text, b.head, b.total, b.title, b.title_fmt)
+    office.similar_sheet(b.wb, coll, f)
+    if coll.last_year:
+        office.yoy_sheet(b.wb, coll, f)
+    office.analysis_sheet(b.wb, coll, f)
     b.table("unknown", ([e.name, e.org, e.unit_id, e.year or "",
                          common().words["unknown_unit"] if e.result.readable
                          else "; ".join(f.message for f in e.result.errors)] for e in coll.unknown))

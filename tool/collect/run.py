@@ -17,6 +17,7 @@ from ..core.outset import folder_lock, stage, swap
 from ..core.progress import SILENT, Progress
 from ..format import common
 from ..format.localrules import NATIONAL, LocalRules
+from .across import apply_copies
 from .board import parse_deadline
 from .decide import Collection, Entry, decide, decide_period, default_outdir, inspect_all
 from .intake import Source, find_sources
@@ -47,11 +48,20 @@ def run_collect(folder: Path, *, roster: str | None = None, org: str | None = No
     mark_own_outputs(entries, out)
     coll = decide(entries, units, org=org, year=year)
     coll.deadline = deadline
-    if last_dir:
-        apply_last_year(coll, Path(last_dir))
+    compare_all(coll, rules, Path(last_dir) if last_dir else None, jobs)
     write_outputs(coll, out, returns=returns, parallel=(jobs or os.cpu_count() or 1) > 1, rules=rules,
                   overwrite=overwrite)
     return coll, out, summary(coll, out)
+
+
+def compare_all(coll: Collection, rules: LocalRules = NATIONAL, last_dir: Path | None = None,
+                jobs: int | None = None) -> None:
+    """What is judged across units and years once every unit is checked: copied text between the units,
+    and with last year's folder the cross-year rules, the figures (同比) and the text against last year's."""
+    coll.rules = rules
+    apply_copies(coll, rules, jobs)
+    if last_dir is not None:
+        apply_last_year(coll, last_dir, rules, jobs)
 
 
 def own_outputs(sources: list[Source], out: Path) -> dict[str, Entry]:
@@ -102,20 +112,14 @@ def mark_own_outputs(entries: list[Entry], out: Path) -> None:
         if recorded == e.sha or (recorded is None and (e.written_by in legacy or path.name == common().outputs["status"])):
             e.skip = "COLLECT_SKIP_OWN_OUTPUT"
 
-def apply_last_year(coll: Collection, last_dir: Path) -> None:
-    """Cross-year rules for every submitted unit that has last year's workbook."""
-    from ..check.rules import cross_year_findings
-    from .decide import status_of
+
+def apply_last_year(coll: Collection, last_dir: Path, rules: LocalRules = NATIONAL, jobs: int | None = None) -> None:
+    """Cross-year rules, year-on-year figures and the text against last year, for every submitted unit
+    that has last year's workbook."""
+    from . import across
     from .distribute import match_last_year, read_folder
 
-    last = match_last_year([s.unit for s in coll.units], read_folder(last_dir))
-    for s in coll.units:
-        e = s.entry
-        if e is None or not e.values or s.unit.seq not in last:
-            continue
-        e.result.findings.extend(cross_year_findings(e.data(coll.spec), last[s.unit.seq].data))
-        s.status = status_of(e)
-    coll.resum()
+    across.apply_last_year(coll, match_last_year([s.unit for s in coll.units], read_folder(last_dir)), rules, jobs)
 
 
 def write_outputs(coll: Collection, out: Path, *, returns: bool = True, parallel: bool = False,
@@ -176,7 +180,7 @@ def _return_copy(job: tuple[Entry, list]) -> bytes:
     e, shown = job
     try:
         blob = e.source.read()
-        return annotated(read_bytes(blob, e.name), shown, original=blob)
+        return annotated(read_bytes(blob, e.name), shown, original=blob, marks=e.result.marks)
     except Exception:
         return findings_workbook(shown)
 

@@ -55,6 +55,9 @@ def summary(coll: Collection, out: Path | None = None) -> str:
         lines.append(f"有错误、未计入汇总（{len(failed)}）：{name_list(failed)}")
     if coll.unknown:
         lines.append(f"另有 {len(coll.unknown)} 个文件无法对应到名单中的单位（见 {files['status']} 的“{sheets['unknown']}”）。")
+    if coll.copies:
+        n = len({r[0] for r in coll.copies})
+        lines.append(f"{n} 个单位的文字与其他单位雷同（见 {files['status']} 的“{sheets['similar']}”）。")
     dups = sum(len(s.duplicates) for s in coll.units)
     if dups:
         lines.append(f"{dups} 份重复提交，已采用最新的一份（见“{sheets['duplicates']}”）。")

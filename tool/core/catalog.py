@@ -168,6 +168,25 @@ _ENTRIES = [
          "{sheet} {cell}（{title}）：本地规则要求写明“{name}”，文中没有出现"),
     Code("RULES_EMBEDDED_INVALID", "warning", "填报表中的本地规则无法使用",
          "填报表中保存的本地规则无法使用（{reason}），已按全国规则校验；请向下发填报表的单位索取新的填报表"),
+    # -- across units and years (copied text, year-on-year figures) ---------------------------------
+    Code("TEXT_SIMILAR_UNIT", "warning", "与其他单位文字雷同",
+         "{where}：{title}与{others}的文字有 {percent}% 相同（{shared}/{chars} 字，已除去套话和参考表述），"
+         "如“{quote}”；请按本单位的实际情况撰写",
+         variants={"group": "{where}：{title}与 {size} 个单位的文字高度雷同（{members}等），与{best}相同的部分占 "
+                            "{percent}%（{shared}/{chars} 字），如“{quote}”；请按本单位的实际情况撰写"}),
+    Code("TEXT_SIMILAR_LAST_YEAR", "warning", "与上年报告文字雷同",
+         "{where}：{title}与上年报告相同的部分占 {percent}%（{shared}/{chars} 字，已除去套话和参考表述），"
+         "如“{quote}”；年度报告应反映本年度的工作"),
+    Code("TEXT_PROBLEMS_REPEATED", "info", "五中的问题与上年相同",
+         "{where}：“{quote}”与上年报告所写的问题相同；同一问题连续两年出现，请写明上年的整改情况和未解决的原因"),
+    Code("YOY_CHANGE", "info", "同比变化较大",
+         "{where}：{label}上年 {previous}，本年 {actual}，{change_text}；变化较大，请在文字部分说明原因"),
+    Code("ANALYSIS_ALL_ZERO", "info", "表格全部为 0",
+         "{unit}：表二、表三、表四全部为 0；请核实是否漏填（确实没有的，宜在文字中说明）"),
+    Code("ANALYSIS_SHARE_HIGH", "warning", "答复结果占比偏高",
+         "{unit}：{label} {part} 件，占办结 {base} 件的 {percent}%，高于 {limit}%；请核实答复的依据和理由是否充分"),
+    Code("ANALYSIS_CORRECTION_HIGH", "warning", "复议、诉讼纠错率偏高",
+         "{unit}：{label}审结 {base} 件，被纠错 {part} 件，纠错率 {percent}%，高于 {limit}%；请分析原因并改进答复"),
     # -- the report as graders read it (preflight) -----------------------------------------------------
     Code("REPORT_TITLE", "warning", "标题不规范", "{sheet} {cell}（{label}）：标题“{actual}”{problem}，应为“{expected}”"),
     Code("REPORT_HEADING", "warning", "部分标题与格式不符",

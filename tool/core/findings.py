@@ -76,6 +76,8 @@ class CheckResult:
     org: str = ""
     findings: list[Finding] = field(default_factory=list)
     readable: bool = True  # False: the file could not be read as our workbook (exit 2)
+    marks: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)  # (sheet, cell) → copied
+    # sentences a returned copy highlights in that cell (not part of the JSON: the findings quote them)
 
     @property
     def errors(self) -> list[Finding]:

@@ -16,20 +16,7 @@ from ..format.interchange import ReportData
 _SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 _GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚"
 
-_OVERALL = (
-    "（一）主动公开方面。{org}严格落实《中华人民共和国政府信息公开条例》，全年通过门户网站主动公开政府信息{n1}条，"
-    "机构职能、政策文件、工作动态等信息均按要求及时发布。\n"
-    "{applications}\n"
-    "（三）政府信息管理方面。健全信息发布审核制度，坚持先审后发，确保公开内容合法准确。\n"
-    "（四）平台建设方面。持续优化门户网站政府信息公开专栏，提升检索和浏览体验。\n"
-    "（五）监督保障方面。将政府信息公开工作纳入年度考核，定期开展自查整改。{review}{art50}"
-)
 _ART50 = "全年组织开展政府信息公开工作考核、社会评议，考核结果纳入绩效考评，未发生需要责任追究的情形。"
-_PROBLEMS = (
-    "{year}年，{org}政府信息公开工作取得一定成效，但仍存在信息发布时效性有待提高、政策解读形式较为单一等问题。\n"
-    "下一步，将进一步完善工作机制，丰富解读形式，及时回应社会关切，不断提升政府信息公开工作质量。"
-)
-_OTHER = "本年度未收取信息处理费。{org}无其他需要报告的事项。"
 
 
 def person(rng: random.Random) -> str:
@@ -83,23 +70,22 @@ def synthetic(spec: Spec, org: str, year: int, rng: random.Random, *, scale: int
     info = {"kind": kind, "contact": person(rng), "phone": f"0{rng.randint(100, 999)}-{rng.randint(1000000, 9999999)}",
             "sign_date": f"{year + 1}-01-{rng.randint(10, 28):02d}", "url": "https://www.example.gov.cn/zwgk/"}
     data = ReportData(spec.id, year, org, info, values, {})
-    data.text = narrative(spec, data, rng.randint(50, 900))
+    data.text = narrative(spec, data, rng=rng)
     return data
 
 
-def narrative(spec: Spec, data: ReportData, published: int = 300) -> dict[str, str]:
-    """Sample text that agrees with the tables: the 参考表述 drafted from ``data``'s values, around
-    fixed sentences (the office writes its own; the demo and the tests need consistent text)."""
+def narrative(spec: Spec, data: ReportData, rng: random.Random | None = None) -> dict[str, str]:
+    """Sample text that agrees with the tables: the 参考表述 drafted from ``data``'s values, around prose
+    of the unit's own (``demo.prose``; without ``rng`` chosen by the unit's name, so every unit differs)."""
     from ..format.textdata import drafts
+    from .prose import prose
 
     values = spec.compute(data.values)
     said = {d.key: d.lead + d.text(values) for d in drafts(spec)}
-    return {"preface": spec.common.preface(data.org, data.year or "", data.info.get("url", "")),
-            "overall": _OVERALL.format(org=data.org, n1=published, applications=said.get("applications", ""),
-                                       review=said.get("review_litigation", ""),
-                                       art50=_ART50 if data.kind == "government" else ""),
-            "problems": _PROBLEMS.format(org=data.org, year=data.year),
-            "other_matters": _OTHER.format(org=data.org)}
+    rng = rng or random.Random(f"{data.org}{data.year}")
+    text = prose(data.org, data.year or "", rng, applications=said.get("applications", ""),
+                 review=said.get("review_litigation", ""), art50=_ART50 if data.kind == "government" else "")
+    return {"preface": spec.common.preface(data.org, data.year or "", data.info.get("url", "")), **text}
 
 
 def _balances(spec: Spec) -> list[Instance]:

@@ -6,8 +6,8 @@ version (sheet names, statuses, output names). Nothing here knows Excel or Word.
 """
 
 from .model import Cell, Common, Field, Instance, Number, Relation, Section, Table, Term
-from .registry import common, data_dir, for_year, from_data, latest, load, norm, reset, versions
+from .registry import common, compare_data, data_dir, for_year, from_data, latest, load, norm, reset, versions
 from .spec import Spec
 
 __all__ = ["Cell", "Common", "Field", "Instance", "Number", "Relation", "Section", "Spec", "Table", "Term",
-           "common", "data_dir", "for_year", "from_data", "latest", "load", "norm", "reset", "versions"]
+           "common", "compare_data", "data_dir", "for_year", "from_data", "latest", "load", "norm", "reset", "versions"]

@@ -29,7 +29,8 @@ else:  # pragma: no cover - Python 3.10
 MAX_CHARS = 30_000  # stored in one worksheet cell (at most 32,767 characters)
 LEVEL_WORDS = {"error": "error", "错误": "error", "warning": "warning", "警告": "warning", "info": "info",
                "提示": "info", "off": "off", "关闭": "off", "不检查": "off"}
-TOP = {"name": str, "deadline": dict, "max_chars": dict, "min_chars": dict, "levels": dict, "require": list}
+TOP = {"name": str, "deadline": dict, "max_chars": dict, "min_chars": dict, "levels": dict, "require": list,
+       "thresholds": dict}
 KINDS = ("department", "government")
 RULES_META = "rules"  # the metadata row that carries a distributed workbook's rules
 
@@ -44,6 +45,7 @@ class LocalRules:
     max_chars: dict[str, int] = field(default_factory=dict)  # text section key → characters
     min_chars: dict[str, int] = field(default_factory=dict)
     require: tuple[dict[str, Any], ...] = ()  # {"section", "name", "any" | "all"}
+    thresholds: dict[str, float] = field(default_factory=dict)  # name of compare.json thresholds → value
 
     @property
     def national(self) -> bool:
@@ -51,6 +53,12 @@ class LocalRules:
 
     def deadline(self, kind: str, national: tuple[int, int]) -> tuple[int, int]:
         return self.deadlines.get(kind, national)
+
+    def threshold(self, name: str) -> float:
+        """A limit of compare.json ``thresholds`` (copied text, year on year, 分析), as this file sets it."""
+        from .registry import compare_data
+
+        return self.thresholds.get(name, float(compare_data()["thresholds"][name]["value"]))
 
     def apply(self, findings: list[Finding]) -> list[Finding]:
         """Findings with the levels this file sets; a code set to off is dropped."""
@@ -116,10 +124,11 @@ def parse(text: str, source: str, sections: dict[str, str], relation_codes: set[
     deadlines = _deadlines(raw.get("deadline", {}), where, bad)
     limits = {k: _limits(raw.get(k, {}), k, sections, where, bad) for k in ("max_chars", "min_chars")}
     require = _require(raw.get("require", []), sections, where, bad)
+    thresholds = _thresholds(raw.get("thresholds", {}), where, bad)
     if errs:
         raise UsageError(f"规则文件 {source} 有 {len(errs)} 处问题：\n" + "\n".join(f"  - {e}" for e in errs))
     return LocalRules(source, text, str(raw.get("name", "")), levels, deadlines, limits["max_chars"],
-                      limits["min_chars"], tuple(require))
+                      limits["min_chars"], tuple(require), thresholds)
 
 
 def _syntax(source: str, text: str, message: str) -> str:
@@ -164,6 +173,36 @@ def _deadlines(d: dict[str, Any], where: _Where, bad) -> dict[str, tuple[int, in
             continue
         out[names[k]] = (int(m[1]), int(m[2]))
     return out
+
+
+def _thresholds(d: dict[str, Any], where: _Where, bad) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """[thresholds]: a share as 0.5 or "50%", a count as a whole number."""
+    from .registry import compare_data
+
+    known = compare_data()["thresholds"]
+    out = {}
+    for k, v in d.items():
+        line = where.line("thresholds", k)
+        spec = known.get(k)
+        if spec is None:
+            names = "、".join(f"{n}（{t['name']}）" for n, t in known.items())
+            bad(line, f"没有这个阈值“{k}”（可用：{names}）")
+            continue
+        value = _share(v) if spec["kind"] == "share" else (v if isinstance(v, int) and not isinstance(v, bool) and v >= 0 else None)
+        if value is None:
+            bad(line, f"“{k}”（{spec['name']}）应写成" + ("“50%”或 0.5" if spec["kind"] == "share" else "不小于 0 的整数")
+                + f"，实际为“{v}”")
+        else:
+            out[k] = float(value)
+    return out
+
+
+def _share(v: Any) -> float | None:
+    if isinstance(v, str) and re.fullmatch(r"\s*\d+(\.\d+)?\s*[%％]\s*", v):
+        v = float(v.strip().rstrip("%％").strip()) / 100
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1:
+        return float(v)
+    return None
 
 
 def section_key(name: str, sections: dict[str, str]) -> str | None:

@@ -78,6 +78,25 @@ def text_data() -> dict[str, Any]:
 
 
 
+COMPARE = "compare.json"
+_REQUIRED_COMPARE = ("similar", "thresholds", "figures", "analysis")
+
+
+@cache
+def compare_data() -> dict[str, Any]:
+    """Copy detection, thresholds, year-on-year figures and the 分析 flags (checked for its top-level keys)."""
+    raw = _read_json(data_dir() / COMPARE)
+    if not isinstance(raw, dict):
+        raise FormatDataError(COMPARE, "", "应为 JSON 对象")
+    for key in _REQUIRED_COMPARE:
+        if key not in raw:
+            raise FormatDataError(COMPARE, key, f"缺少“{key}”")
+    for name, t in raw["thresholds"].items():
+        if not isinstance(t, dict) or t.get("kind") not in ("share", "count") or not isinstance(t.get("value"), (int, float)):
+            raise FormatDataError(COMPARE, f"thresholds.{name}", "应写 value（数字）、kind（share 或 count）和 name")
+    return raw
+
+
 def from_data(data: dict[str, Any], *, source: str = "", last_year: int | None = None,
               shared: Common | None = None) -> Spec:
     """Build a checked Spec from one version's data (a parsed data file, or a test's copy)."""
@@ -172,3 +191,4 @@ def reset() -> None:
     common.cache_clear()
     _all.cache_clear()
     text_data.cache_clear()
+    compare_data.cache_clear()

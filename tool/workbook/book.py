@@ -30,6 +30,7 @@ FILL = {"error": "#FFC7CE", "warning": "#FFEB9C"}
 # Every workbook we write: a string from a submission, a file name or the roster stays a string
 # (xlsxwriter would otherwise turn "=HYPERLINK(…)" into a live formula and "http://…" into a link).
 TEXT_ONLY = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+MARK_COLOR = "#C00000"  # copied sentences in a returned copy
 
 _BASE: dict[str, Any] = {"font_name": BODY_FONT, "font_size": BODY_SIZE, "valign": "vcenter"}
 _ROLES: dict[str, dict[str, Any]] = {
@@ -63,9 +64,13 @@ class Book:
     """The workbook being written: a format cache and annotation-aware cell writes."""
 
     def __init__(self, wb: xlsxwriter.Workbook, spec: Spec, lay: Layout,
-                 annotations: Mapping[tuple[str, str], Sequence[Finding]]):
+                 annotations: Mapping[tuple[str, str], Sequence[Finding]],
+                 marks: Mapping[tuple[str, str], Sequence[str]] | None = None):
         self.wb, self.spec, self.lay = wb, spec, lay
         self.notes = annotations
+        self.marks: dict[str, list[str]] = {}  # sheet → sentences to highlight wherever a text cell holds them
+        for (sheet, _cell), sents in (marks or {}).items():
+            self.marks.setdefault(sheet, []).extend(x for x in sents if x not in self.marks.get(sheet, []))
         self._fmts: dict[tuple, Any] = {}
 
     def fmt(self, role: str, **over: Any) -> Any:
@@ -98,6 +103,8 @@ class Book:
             ws.write_formula(r, c, value, f, "")
         elif value is None or value == "":
             ws.write_blank(r, c, None, f)
+        elif isinstance(value, str) and role == "text_input" and ws.name in self.marks:
+            self._marked(ws, r, c, value, self.marks[ws.name], f, role)
         elif isinstance(value, str):
             ws.write_string(r, c, value, f)
         else:
@@ -106,6 +113,24 @@ class Book:
             text = "\n".join(f"{LEVEL_ZH.get(x.level, x.level)}：{x.message}" for x in found)
             ws.write_comment(r, c, text, {"author": self.spec.common["product"], "x_scale": 3, "y_scale": 2,
                                           "font_name": BODY_FONT, "font_size": 10})
+
+    def _marked(self, ws: Worksheet, r: int, c: int, text: str, sentences: Sequence[str], f: Any, role: str) -> None:
+        """A text cell whose copied sentences are shown in dark red, underlined (a rich string: still text)."""
+        spans = sorted((i, i + len(s)) for s in sentences if s and (i := text.find(s)) >= 0)
+        mark = self.fmt(role, font_color=MARK_COLOR, underline=1)
+        parts: list[Any] = []
+        at = 0
+        for s0, s1 in spans:
+            if s0 < at:
+                continue
+            if s0 > at:
+                parts.append(text[at:s0])
+            parts += [mark, text[s0:s1]]
+            at = s1
+        if at < len(text):
+            parts.append(text[at:])
+        if len(parts) < 2 or ws.write_rich_string(r, c, *parts, f) != 0:  # nothing found, or one plain part
+            ws.write_string(r, c, text, f)
 
     def name(self, p: Place, whole: bool = False) -> None:
         """Workbook-scoped defined name of a place (the whole range for text blocks)."""

@@ -28,7 +28,8 @@ def build_workbook(data: ReportData, *, spec: Spec | None = None,
                    annotations: Mapping[tuple[str, str], Sequence[Finding]] | None = None,
                    written_by: str = "template", reference: ReportData | None = None,
                    locked_info: Iterable[str] = (), submit_url: str = "", identity: str | None = None,
-                   extra: Callable[[xlsxwriter.Workbook, dict], None] | None = None, rules_text: str = "") -> bytes:
+                   extra: Callable[[xlsxwriter.Workbook, dict], None] | None = None, rules_text: str = "",
+                   marks: Mapping[tuple[str, str], Sequence[str]] | None = None) -> bytes:
     """The workbook as bytes.
 
     ``annotations``: (sheet, A1) → findings, highlighted with a comment and listed on a 校验结果
@@ -36,7 +37,8 @@ def build_workbook(data: ReportData, *, spec: Spec | None = None,
     cells). ``locked_info``: 基本信息 keys to lock. ``submit_url``: the unit's upload link, in 填报说明. ``extra(workbook, formats)`` adds sheets
     before the hidden metadata sheet; ``formats`` maps role names (title, hint, col_header,
     cell, number, input, ...) to xlsxwriter formats. ``rules_text``: local rules stored in the hidden
-    metadata sheet, for the department's own check.
+    metadata sheet, for the department's own check. ``marks``: (sheet, A1) → sentences of the text in that
+    cell to highlight (copied text, in a returned copy).
     """
     if written_by not in WRITERS:
         raise ValueError(written_by)
@@ -45,7 +47,7 @@ def build_workbook(data: ReportData, *, spec: Spec | None = None,
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, **TEXT_ONLY})
     wb.set_properties({"title": spec.common["report_doc"] + "填报表", "author": spec.common["product"],
                        "created": FIXED_TIME})
-    bk = Book(wb, spec, spec.layout, annotations or {})
+    bk = Book(wb, spec, spec.layout, annotations or {}, marks or {})
     if annotations:
         checks_sheet(bk, annotations)
     info_sheet(bk, data, set(locked_info))

@@ -91,7 +91,7 @@ def gather(ws: Workspace, folder: Path, pdf: bool) -> tuple[str, list[dict[str, 
     from ..collect.decide import decide, inspect_all
     from ..collect.intake import find_sources
     from ..collect.roster import roster_csv
-    from ..collect.run import apply_last_year, write_outputs
+    from ..collect.run import compare_all, write_outputs
     from ..collect.summary import summary
     from ..format.localrules import NATIONAL, from_text
     from ..report.make import make_all
@@ -123,8 +123,7 @@ def gather(ws: Workspace, folder: Path, pdf: bool) -> tuple[str, list[dict[str, 
     for e in entries:  # every input is an upload of its unit: a corrected 退回 copy is a submission
         e.written_by = ""
     coll = decide(entries, [u.unit for u in units], org=ws.org, year=ws.year)
-    if last_dir.is_dir():
-        apply_last_year(coll, last_dir)
+    compare_all(coll, rules, last_dir if last_dir.is_dir() else None)  # 雷同, and 同比 with last year's
     write_outputs(coll, out, parallel=(os.cpu_count() or 1) > 1, rules=rules)
     # a report of an incomplete workbook (the consolidated one before the office writes its 文字部分 and
     # 落款日期) is made as a marked 草稿 and named as such, never passed off as final (issue 11)
