@@ -12,7 +12,7 @@ def test_benchmark_runs_small(tmp_path):
                          capture_output=True, text=True, timeout=600, check=False)
     assert res.returncode == 0, res.stderr[-2000:]
     lines = [ln for ln in res.stdout.splitlines() if ln.startswith("|")]
-    assert len(lines) == 2 + 17  # header, rule, seventeen measures
+    assert len(lines) == 2 + 18  # header, rule, eighteen measures
     assert any("copy detection 20 units" in ln and "≤ 5 s at 1,000" in ln for ln in lines)
     assert "text checks" in lines[4] and "≤ 1 ms" in lines[4]
     assert any("upload → verdict" in ln and "ms" in ln for ln in lines)

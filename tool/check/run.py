@@ -10,7 +10,6 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..compare.lastyear import against_last_year
 from ..core.errors import NianbaoError, UnreadableError, UsageError
 from ..core.files import display_name
 from ..core.findings import LEVEL_ZH, CheckResult, Finding, failed, failed_code, make, unreadable
@@ -45,6 +44,8 @@ def result_of(sub: Submission, *, prev: ReportData | None = None, prev_findings:
     found += preflight(d, spec)
     marks = {}
     if prev is not None:  # the year before: figures that moved, text copied, problems repeated
+        from ..compare.lastyear import against_last_year  # not on the path of a plain check's cold start
+
         ag = against_last_year(d, spec, values, prev, rows=sub.text_rows, rules=local)
         found += ag.findings
         marks = ag.marks
