@@ -8,6 +8,7 @@ findings.json and the manifest into OUTDIR.
 from __future__ import annotations
 
 import os
+from functools import partial
 from pathlib import Path
 
 from ..core.files import Names, write_atomic
@@ -150,7 +151,9 @@ def _write_set(coll: Collection, out: Path, *, returns: bool, parallel: bool,
     from ..workbook import build_workbook
 
     names = common().outputs
-    status = Background(status_workbook, coll) if parallel and coll.contributions else None
+    # the collection is bound to the function, not sent as the item: a forked child has it already, and
+    # sending it would pickle it and hold a second copy there (spawn pickles it with the function instead)
+    status = Background(partial(status_workbook, coll), None) if parallel and coll.contributions else None
     cons = None
     written: dict[str, Path] = {}
     if coll.contributions:
