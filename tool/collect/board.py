@@ -1,5 +1,5 @@
-"""What the office head reads: the title line of every 汇总表 sheet, times as people write them,
-the deadline and the one-page 进度 sheet. Pure text and one sheet writer; ``output`` uses them."""
+"""What the office head reads: the title line of every 汇总表 sheet and its print setup, times as
+people write them, the deadline and the one-page 进度 sheet. ``output`` and ``office`` use them."""
 
 from __future__ import annotations
 
@@ -121,3 +121,31 @@ def progress_sheet(wb: Any, coll: Collection, now: datetime, f: Formats) -> None
     ws.fit_to_pages(1, 1)
     ws.set_margins(left=0.6, right=0.6, top=0.7, bottom=0.7)
     ws.hide_gridlines(2)
+
+
+def title_row(ws: Any, text: str, ncols: int, fmt: Any) -> None:
+    if ncols > 1:
+        ws.merge_range(0, 0, 0, ncols - 1, text, fmt)
+    else:
+        ws.write_string(0, 0, text, fmt)
+    ws.set_row(0, 28)
+
+
+def printable(ws: Any, landscape: bool, repeat: int, wide: bool = False) -> None:
+    """A4, one page wide, the title and header rows on every page, page numbers.
+
+    ``wide``: a sheet of one column per field (数据, 明细: 200 columns) cannot fit one page wide
+    even at the 10 % minimum scale: it prints across pages, with its first columns repeated.
+    """
+    ws.set_paper(9)
+    if landscape:
+        ws.set_landscape()
+    if wide:
+        ws.repeat_columns(0, len(common().columns("figures")) - 1)
+        ws.print_across()
+        ws.set_print_scale(60)
+    else:
+        ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.repeat_rows(0, repeat - 1)
+    ws.set_footer("&C第 &P 页，共 &N 页")

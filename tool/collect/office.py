@@ -13,6 +13,7 @@ from ..compare.yoy import Change, figure_values, figures
 from ..core.findings import LEVEL_ZH
 from ..format import common
 from ..format.localrules import NATIONAL
+from .board import printable, title_row
 from .decide import Collection
 
 
@@ -56,21 +57,6 @@ def _head(ws: Any, r: int, table: str, f: Formats, first: int = 0) -> None:
         ws.write_string(r, first + j, label, f.head)
 
 
-def _title(ws: Any, ncols: int, f: Formats) -> None:
-    """Row 0: the workbook's title line, as on every 汇总表 sheet (merged over the printed columns)."""
-    ws.merge_range(0, 0, 0, ncols - 1, f.title, f.title_fmt)
-    ws.set_row(0, 28)
-
-
-def _print(ws: Any, landscape: bool = True) -> None:
-    ws.set_paper(9)
-    if landscape:
-        ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
-    ws.set_footer("&C第 &P 页，共 &N 页")
-
-
 def last_year_totals(coll: Collection) -> tuple[dict[str, Any], int]:
     """Last year's figures summed over the units counted in this year's consolidated row (like for like),
     and how many of them had last year's report."""
@@ -92,7 +78,7 @@ def similar_sheet(wb: Any, coll: Collection, f: Formats) -> None:
     ws = wb.add_worksheet(common().sheets["similar"])
     _widths(ws, "similar")
     rules = coll.rules or NATIONAL
-    _title(ws, len(common().columns("similar")), f)
+    title_row(ws, f.title, len(common().columns("similar")), f.title_fmt)
     ws.set_row(1, 48)
     ws.merge_range(1, 0, 1, len(common().columns("similar")) - 1, "", f.note)
     ws.write_string(1, 0, words["similar_note"].format(limit=int(rules.threshold("similar_unit") * 100)), f.note)
@@ -103,12 +89,15 @@ def similar_sheet(wb: Any, coll: Collection, f: Formats) -> None:
         for j, v in enumerate(row):
             _put(ws, i, j, v, f.pct if j == 3 else (f.wrap if j in (1, 2, 4, 6) else f.text))
     ws.freeze_panes(3, 2)
-    ws.repeat_rows(0, 2)
-    _print(ws)
+    printable(ws, True, 3)
 
 
 def _change_cells(c: Change) -> list[Any]:
     return [c.previous, c.current, c.diff, c.rate]
+
+
+YOY_PER_PAGE = 3
+YOY_SCALE = 68  # % : 序号, 单位名称 and three figures (12 columns of width 9) across an A4 landscape page
 
 
 def yoy_sheet(wb: Any, coll: Collection, f: Formats) -> None:
@@ -121,8 +110,8 @@ def yoy_sheet(wb: Any, coll: Collection, f: Formats) -> None:
     _widths(ws, "yoy")
     ws.set_column(len(fixed), len(fixed) + 4 * len(figs) - 1, 9)
     prev_total, n_units = last_year_totals(coll)
-    page = len(fixed) + 4 * min(len(figs), 4)  # the columns of the first printed page
-    _title(ws, page, f)
+    page = len(fixed) + 4 * min(len(figs), YOY_PER_PAGE)  # the columns of the first printed page
+    title_row(ws, f.title, page, f.title_fmt)
     ws.set_row(1, 36)
     ws.merge_range(1, 0, 1, page - 1, "", f.note)
     ws.write_string(1, 0, words["yoy_note"].format(count=n_units), f.note)
@@ -151,10 +140,12 @@ def yoy_sheet(wb: Any, coll: Collection, f: Formats) -> None:
                 _put(ws, r, len(fixed) + 4 * i + j, v, (f.total_pct if pct else f.total) if is_total
                      else (f.pct if pct else f.num))
     ws.freeze_panes(4, 2)
-    ws.repeat_rows(0, 3)
+    printable(ws, True, 4)
     ws.repeat_columns(0, 1)
-    _print(ws)
-    ws.fit_to_pages(-(-len(figs) // 4), 0)  # four figures a page, 序号 and 单位名称 on every page
+    # YOY_PER_PAGE figures a page with 序号 and 单位名称: a break after each group, and a scale at which a
+    # group fits (fitting to pages would override the breaks and split a figure between two pages)
+    ws.set_v_pagebreaks([len(fixed) + 4 * YOY_PER_PAGE * k for k in range(1, -(-len(figs) // YOY_PER_PAGE))])
+    ws.set_print_scale(YOY_SCALE)
 
 
 def units_of(coll: Collection) -> Iterator[Unit]:
@@ -194,7 +185,7 @@ def analysis_sheet(wb: Any, coll: Collection, f: Formats) -> None:
     ws = wb.add_worksheet(common().sheets["analysis"])
     _widths(ws, "analysis")
     ranking = sorted((_ranking_row(u) for u in units_of(coll)), key=lambda row: -row[3])  # numbers and titles
-    _title(ws, len(cols), f)
+    title_row(ws, f.title, len(cols), f.title_fmt)
     ws.write_string(1, 0, words["analysis_ranking"], f.heading)
     _head(ws, 2, "analysis", f)
     r = 3
@@ -224,8 +215,7 @@ def analysis_sheet(wb: Any, coll: Collection, f: Formats) -> None:
     r += 1
     totals_table(wb, ws, r, coll, f)
     ws.freeze_panes(3, 3)
-    ws.repeat_rows(0)  # three tables: only the title line on every page
-    _print(ws)
+    printable(ws, True, 1)  # three tables: only the title line on every page
 
 
 TOTALS_COL = WIDE  # the totals table starts in the wide column (the figures' names)

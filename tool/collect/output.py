@@ -17,7 +17,7 @@ from ..core.findings import LEVEL_ZH
 from ..format import Number, common
 from ..workbook.book import TEXT_ONLY
 from ..workbook.sheetxml import splice_rows
-from .board import Formats, local_iso, local_time, progress_sheet, title
+from .board import Formats, local_iso, local_time, printable, progress_sheet, title, title_row
 from .decide import Collection, Entry, UnitStatus
 
 FIGURE_FIRST_ROW = 5  # row 1: title; rows 2–3: headers (label path; sheet!cell); row 4: the consolidated total
@@ -98,34 +98,6 @@ def row_height(row: list[Any], widths: list[float]) -> float:
     lines = max((wrapped_lines(v, w) for v, w in zip(row, widths, strict=False) if isinstance(v, str) and v and w > 0),
                 default=1)
     return 15 * lines + 3
-
-
-def title_row(ws: Any, text: str, ncols: int, fmt: Any) -> None:
-    if ncols > 1:
-        ws.merge_range(0, 0, 0, ncols - 1, text, fmt)
-    else:
-        ws.write_string(0, 0, text, fmt)
-    ws.set_row(0, 28)
-
-
-def printable(ws: Any, landscape: bool, repeat: int, wide: bool = False) -> None:
-    """A4, one page wide, the title and header rows on every page, page numbers.
-
-    ``wide``: a sheet of one column per field (数据, 明细: 200 columns) cannot fit one page wide
-    even at the 10 % minimum scale: it prints across pages, with its first columns repeated.
-    """
-    ws.set_paper(9)
-    if landscape:
-        ws.set_landscape()
-    if wide:
-        ws.repeat_columns(0, len(common().columns("figures")) - 1)
-        ws.print_across()
-        ws.set_print_scale(60)
-    else:
-        ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    ws.repeat_rows(0, repeat - 1)
-    ws.set_footer("&C第 &P 页，共 &N 页")
 
 
 def header_formats(wb: Any) -> tuple[Any, Any]:
