@@ -126,6 +126,11 @@ def test_yoy_sheet_numbers(run):
     ws = run["book"][common().sheets["yoy"]]
     assert ws.cell(3, 3).value == "新收申请" and [ws.cell(4, c).value for c in range(3, 7)] == ["上年", "本年", "增减", "增减率"]
     rows = {r[1]: r for r in ws.iter_rows(min_row=5, values_only=True)}
+    fee_col = next(c.column - 1 for c in ws[3] if c.value and str(c.value).startswith("收费"))
+    starts = [c.column - 1 for c in ws[4] if c.value == "序号"]  # every printed page: its own 序号 and 单位名称
+    assert len(starts) == 5 and all(ws.cell(4, j + 2).value == "单位名称" for j in starts)
+    assert all(len({r[j + 1] for j in starts}) == 1 for r in ws.iter_rows(min_row=5, values_only=True))
+    assert ws.print_title_rows and not ws.print_title_cols
     passing = []
     for i, d in datas.items():
         cur = SPEC.compute(d.values)["new_requests.total"]
@@ -133,8 +138,7 @@ def test_yoy_sheet_numbers(run):
         r = rows[d.org]
         assert r[2:6] == (prev, cur, cur - prev, pytest.approx((cur - prev) / prev) if prev else None)
         fee = SPEC.compute(d.values)["art20_8.admin_fees.fee_amount"]
-        col = 2 + 4 * 13  # 收费（万元）, the 14th figure
-        assert r[col + 1] == pytest.approx(float(fee))
+        assert r[fee_col + 1] == pytest.approx(float(fee))  # 收费（万元）, the 14th figure, found by its header
         if all(f["level"] != "error" for f in run["found"][d.org]):
             passing.append(i)
     total = rows[common().words["consolidated_row"]]

@@ -96,8 +96,16 @@ def _change_cells(c: Change) -> list[Any]:
     return [c.previous, c.current, c.diff, c.rate]
 
 
-YOY_PER_PAGE = 3
-YOY_SCALE = 68  # % : 序号, 单位名称 and three figures (12 columns of width 9) across an A4 landscape page
+YOY_PER_PAGE = 3  # figures a printed page (each page is a block: 序号, 单位名称 and these figures)
+YOY_SCALE = 68  # % : one block (2 + 12 columns) across an A4 landscape page
+
+
+def yoy_column(index: int) -> int:
+    """0-based column of the 上年 cell of the ``index``-th figure: the sheet is blocks of YOY_PER_PAGE figures,
+    each starting with its own 序号 and 单位名称, so that every printed page carries its title, note and names."""
+    block, k = divmod(index, YOY_PER_PAGE)
+    fixed = len(common().columns("yoy"))
+    return block * (fixed + 4 * YOY_PER_PAGE) + fixed + 4 * k
 
 
 def yoy_sheet(wb: Any, coll: Collection, f: Formats) -> None:
@@ -106,45 +114,53 @@ def yoy_sheet(wb: Any, coll: Collection, f: Formats) -> None:
     parts = [words["previous"], words["current"], words["change"], words["rate"]]
     figs = figures()
     fixed = common().columns("yoy")
+    blocks = [figs[i:i + YOY_PER_PAGE] for i in range(0, len(figs), YOY_PER_PAGE)]
+    starts = [yoy_column(i * YOY_PER_PAGE) - len(fixed) for i in range(len(blocks))]
     ws = wb.add_worksheet(common().sheets["yoy"])
-    _widths(ws, "yoy")
-    ws.set_column(len(fixed), len(fixed) + 4 * len(figs) - 1, 9)
+    for b, first in zip(blocks, starts, strict=True):
+        _widths(ws, "yoy", first)
+        ws.set_column(first + len(fixed), first + len(fixed) + 4 * len(b) - 1, 9)
     prev_total, n_units = last_year_totals(coll)
-    page = len(fixed) + 4 * min(len(figs), YOY_PER_PAGE)  # the columns of the first printed page
-    title_row(ws, f.title, page, f.title_fmt)
+    note = words["yoy_note"].format(count=n_units)
+    ends = [first + len(fixed) + 4 * len(b) - 1 for b, first in zip(blocks, starts, strict=True)]
+    title_row(ws, f.title, ends[0] + 1, f.title_fmt)  # row 0: the title line, as on every sheet
+    for first, end in zip(starts[1:], ends[1:], strict=True):
+        ws.merge_range(0, first, 0, end, f.title, f.title_fmt)
     ws.set_row(1, 36)
-    ws.merge_range(1, 0, 1, page - 1, "", f.note)
-    ws.write_string(1, 0, words["yoy_note"].format(count=n_units), f.note)
-    for j in range(len(fixed)):  # constant memory: row 2 complete before row 3, so no vertical merge
-        ws.write_blank(2, j, None, f.head)
-    for i, fig in enumerate(figs):
-        at = len(fixed) + 4 * i
-        ws.merge_range(2, at, 2, at + 3, fig.label, f.head)
-    for j, col in enumerate(fixed):
-        ws.write_string(3, j, col["label"], f.head)
-    for i in range(len(figs)):
-        for j, p in enumerate(parts):
-            ws.write_string(3, len(fixed) + 4 * i + j, p, f.head)
+    for first, end in zip(starts, ends, strict=True):
+        ws.merge_range(1, first, 1, end, note, f.note)
+    for b, first in zip(blocks, starts, strict=True):  # constant memory: row 2 complete before row 3
+        for j in range(len(fixed)):
+            ws.write_blank(2, first + j, None, f.head)
+        for i, fig in enumerate(b):
+            at = first + len(fixed) + 4 * i
+            ws.merge_range(2, at, 2, at + 3, fig.label, f.head)
+    for b, first in zip(blocks, starts, strict=True):
+        for j, col in enumerate(fixed):
+            ws.write_string(3, first + j, col["label"], f.head)
+        for i in range(len(b)):
+            for j, p in enumerate(parts):
+                ws.write_string(3, first + len(fixed) + 4 * i + j, p, f.head)
     rows = [("", words["consolidated_row"], prev_total, figure_values(coll.spec, coll.totals), True)]
     for s in coll.units:
         if s.entry is not None and s.entry.values:
             cur = figure_values(coll.spec, coll.spec.compute(s.entry.value_map(coll.spec)))
             rows.append((s.unit.seq, s.unit.name, coll.last_year.get(s.unit.seq, {}), cur, False))
     for r, (seq, name, prev, cur, is_total) in enumerate(rows, start=4):
-        _put(ws, r, 0, seq, f.total if is_total else f.text)
-        _put(ws, r, 1, name, f.total if is_total else f.text)
+        for first in starts:
+            _put(ws, r, first, seq, f.total if is_total else f.text)
+            _put(ws, r, first + 1, name, f.total if is_total else f.text)
         for i, fig in enumerate(figs):
             c = Change(fig, prev.get(fig.id), cur.get(fig.id))
             for j, v in enumerate(_change_cells(c)):
                 pct = j == 3
-                _put(ws, r, len(fixed) + 4 * i + j, v, (f.total_pct if pct else f.total) if is_total
+                _put(ws, r, yoy_column(i) + j, v, (f.total_pct if pct else f.total) if is_total
                      else (f.pct if pct else f.num))
     ws.freeze_panes(4, 2)
     printable(ws, True, 4)
-    ws.repeat_columns(0, 1)
-    # YOY_PER_PAGE figures a page with 序号 and 单位名称: a break after each group, and a scale at which a
-    # group fits (fitting to pages would override the breaks and split a figure between two pages)
-    ws.set_v_pagebreaks([len(fixed) + 4 * YOY_PER_PAGE * k for k in range(1, -(-len(figs) // YOY_PER_PAGE))])
+    # a page per block: a break before each block, and a scale at which a block fits (fitting to pages
+    # would override the breaks and split a figure between two pages)
+    ws.set_v_pagebreaks(starts[1:])
     ws.set_print_scale(YOY_SCALE)
 
 
