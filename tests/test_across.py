@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import random
 import zipfile
+from datetime import datetime
 
 import openpyxl
 import pytest
@@ -232,3 +234,26 @@ def test_local_rule_threshold_changes_what_collect_flags(tmp_path, run):
     assert not [f for e in found for f in e["findings"] if f["rule"] == "TEXT_SIMILAR_UNIT"]
     ws = openpyxl.load_workbook(io.BytesIO((tmp_path / "out" / "汇总表.xlsx").read_bytes()))["雷同"]
     assert "95%" in ws["A2"].value and ws.max_row <= 3
+
+
+def test_analysis_names_units_later_than_the_office_deadline(tmp_path):
+    """With --deadline, 分析 flags the units whose file came in after it (file time); without, none."""
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    on_time, late = datetime(YEAR + 1, 1, 10, 9, 30).timestamp(), datetime(YEAR + 1, 1, 20, 16, 5).timestamp()
+    for i in (1, 2, 3):
+        d = synth.synthetic(SPEC, f"测试市第{i}局", YEAR, random.Random(i))
+        path = inbox / f"{i}.xlsx"
+        path.write_bytes(build_workbook(d, written_by="distribute"))
+        os.utime(path, (late, late) if i == 3 else (on_time, on_time))
+
+    def flagged(*extra: str) -> list[str]:
+        out = tmp_path / f"out{len(extra)}"
+        res = CliRunner().invoke(cli, ["collect", str(inbox), "--year", str(YEAR), "-o", str(out), *extra])
+        assert res.exit_code in (0, 1), res.output
+        ws = openpyxl.load_workbook(out / common().outputs["status"])[common().sheets["analysis"]]
+        return [str(r[3]) for r in ws.iter_rows(values_only=True) if r[3] and "晚于办公室规定的报送期限" in str(r[3])]
+
+    [text] = flagged("--deadline", f"{YEAR + 1}-01-15")
+    assert "测试市第3局" in text and f"{YEAR + 1}-01-20 16:05" in text and f"{YEAR + 1}-01-15" in text
+    assert flagged() == []  # no office deadline: the statutory one is judged on the 落款日期 (SIGN_DATE_LATE)

@@ -6,14 +6,15 @@ native Excel chart). Written in the status workbook's constant-memory mode: ever
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from ..compare.analysis import Unit, analyse
 from ..compare.yoy import Change, figure_values, figures
-from ..core.findings import LEVEL_ZH
+from ..core.findings import LEVEL_ZH, make
 from ..format import common
 from ..format.localrules import NATIONAL
-from .board import printable, title_row
+from .board import local_time, parse_deadline, printable, title_row
 from .decide import Collection
 
 
@@ -167,12 +168,16 @@ def yoy_sheet(wb: Any, coll: Collection, f: Formats) -> None:
 def units_of(coll: Collection) -> Iterator[Unit]:
     """Every unit with figures, analysed, in roster order (one at a time: their flags are not all held)."""
     spec, rules = coll.spec, coll.rules or NATIONAL
+    deadline = parse_deadline(coll.deadline)  # the office's own (--deadline): the statutory one is SIGN_DATE_LATE's
     for s in coll.units:
         e = s.entry
         if e is None or not e.values:
             continue
         u = analyse(s.unit.seq, s.unit.name, spec, spec.compute(e.value_map(spec)), e.values, rules)
         u.flags += [x for x in e.result.findings if x.rule in ("SIGN_DATE_LATE", "YOY_CHANGE")]
+        if deadline and e.source.mtime and datetime.fromtimestamp(e.source.mtime).date() > deadline:
+            u.flags += rules.apply([make("ANALYSIS_SUBMITTED_LATE", unit=s.unit.name, time=local_time(e.source.mtime),
+                                         deadline=deadline.isoformat())])
         yield u
 
 

@@ -187,6 +187,8 @@ _ENTRIES = [
          "{unit}：{label} {part} 件，占办结 {base} 件的 {percent}%，高于 {limit}%；请核实答复的依据和理由是否充分"),
     Code("ANALYSIS_CORRECTION_HIGH", "warning", "复议、诉讼纠错率偏高",
          "{unit}：{label}审结 {base} 件，被纠错 {part} 件，纠错率 {percent}%，高于 {limit}%；请分析原因并改进答复"),
+    Code("ANALYSIS_SUBMITTED_LATE", "info", "晚于报送期限交来",
+         "{unit}：填报表 {time} 交来（文件时间），晚于办公室规定的报送期限 {deadline}"),
     # -- the report as graders read it (preflight) -----------------------------------------------------
     Code("REPORT_TITLE", "warning", "标题不规范", "{sheet} {cell}（{label}）：标题“{actual}”{problem}，应为“{expected}”"),
     Code("REPORT_HEADING", "warning", "部分标题与格式不符",
