@@ -27,7 +27,7 @@ from .base import (
 @click.argument("files", nargs=-1, required=True, type=click.Path(), metavar="填报表...")
 @json_option("以 JSON 输出（总是一个列表，每个文件一项）")
 @click.option("--last-year", "last_year", type=click.Path(dir_okay=False),
-              help="上年的填报表（任一格式版本均可），用于跨年度核对")
+              help="上年的填报表（任一格式版本均可），用于跨年度核对、同比和与上年文字比较")
 @click.option("--annotate", "annotate_dir", type=click.Path(file_okay=False),
               help="为每个有问题的文件在此文件夹写一份标注了问题的副本（用于退回），原文件不变")
 @rules_option("本地规则文件（TOML）；不给时用填报表中下发时保存的规则，没有则按全国规则")
@@ -66,17 +66,17 @@ def check_cmd(files: tuple[str, ...], as_json: bool, last_year: str | None, anno
 @click.option("--roster", type=click.Path(dir_okay=False), help="单位名单（xlsx 或 csv）；不给时按表内单位名称汇总")
 @org_option("本级单位名称（汇总表的单位名称），如 某某市人民政府")
 @year_option("报告年度；默认取多数填报表的年度")
-@click.option("--last-year", "last_dir", type=click.Path(file_okay=False), help="上年收集的填报表所在文件夹（跨年度校验）")
+@click.option("--last-year", "last_dir", type=click.Path(file_okay=False), help="上年收集的填报表所在文件夹（跨年度校验、同比、与上年文字比较）")
 @output_dir("输出文件夹，默认 output/<年度>/")
 @json_option("以 JSON 输出各单位状态")
-@click.option("--deadline", metavar="日期", help="本级规定的报送期限，如 2025-01-15；默认为部门年度报告的法定期限（次年1月31日）")
+@click.option("--deadline", metavar="日期", help="本级规定的报送期限，如 2025-01-15（进度表；分析表列出晚交的单位）；默认为部门年度报告的法定期限（次年1月31日）")
 @click.option("--jobs", type=IntRange(1, 64), metavar="个数", help="并行进程数，默认为 CPU 核数")
 @rules_option("本地规则文件（TOML），用于校验每份填报表并存入汇总填报表；不给时按全国规则")
 @overwrite_option
 def collect(folder: str, roster: str | None, org: str | None, year: int | None, last_dir: str | None,
             outdir: str | None, as_json: bool, deadline: str | None, jobs: int | None, rules: object,
             overwrite: bool) -> None:
-    """收集文件夹中各单位交回的填报表：谁未交、谁有错、汇总数据、退回件。
+    """收集文件夹中各单位交回的填报表：谁未交、谁有错、汇总数据、退回件，各单位文字雷同、同比与分析。
 
     \b
     示例：
