@@ -54,7 +54,7 @@ class Claim:
     expected: list[Decimal] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(eq=False, slots=True)  # identity: hits.index(h) needs no field-by-field comparison
 class _Hit:
     start: int
     end: int

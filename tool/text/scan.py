@@ -61,8 +61,8 @@ def _number_re() -> re.Pattern[str]:
     units = text_data()["units"]
     unit = "|".join(re.escape(u) for u in sorted(units["count"] + units["money"] + ["%"], key=len, reverse=True))
     no_after = "|".join(re.escape(w) for w in units["not_after_count"])
-    return re.compile(
-        rf"(?P<num>\d{{1,3}}(?:,\d{{3}}){{1,4}}(?:\.\d{{1,6}})?|\d{{1,12}}(?:\.\d{{1,6}})?|[{_CN_DIGITS}]{{1,12}})"
+    return re.compile(  # the lookahead first: a position that cannot start a number costs one test
+        rf"(?=[\d{_CN_DIGITS}])(?P<num>\d{{1,3}}(?:,\d{{3}}){{1,4}}(?:\.\d{{1,6}})?|\d{{1,12}}(?:\.\d{{1,6}})?|[{_CN_DIGITS}]{{1,12}})"
         rf"\s{{0,3}}(?P<approx>余|多)?\s{{0,3}}"
         rf"(?P<unit>{unit})(?!{no_after})")
 
