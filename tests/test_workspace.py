@@ -9,7 +9,7 @@ import json
 import os
 import sqlite3
 import stat
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -191,6 +191,39 @@ def test_gather_runs_collect_and_reports_with_pdf(tmp_path: Path) -> None:
     status = openpyxl.load_workbook(tmp_path / "工作台" / files[0]["path"])["提交情况"]
     got = {r[1]: r[2] for r in status.iter_rows(min_row=2, values_only=True) if r[1]}
     assert got["测试市财政局"] == "通过" and got["测试市教育局"] == "有错误" and got["测试市生态环境局"] == "未提交"
+
+
+def test_gather_keeps_upload_times_and_names_late_units(tmp_path: Path) -> None:
+    """汇总 shows each unit's upload time (not when 汇总 ran), and with the office's deadline set, 分析
+    names the units that uploaded after it; without a deadline set, none."""
+    from tool.workspace.chase import save_settings
+    from tool.workspace.ledger import shown_time
+
+    ws = Workspace.open(make_workspace(tmp_path))
+    us, rows = units(), ws.units()
+    for i, day in ((0, 10), (2, 20)):  # received on 1月10日 and 1月20日 (set in the ledger, local time)
+        receive(ws, rows[i], unit_book(us[i]), f"{i}.xlsx", examine)
+        at = datetime(YEAR + 1, 1, day, 9, 30).astimezone().isoformat(timespec="seconds")
+        with ws.ledger.write() as con:
+            con.execute("UPDATE submissions SET received_at = ? WHERE seq = ?", (at, rows[i].seq))
+
+    def gathered(run: str) -> openpyxl.Workbook:
+        _, files = gather(ws, ws.runs / run, pdf=False)
+        return openpyxl.load_workbook(tmp_path / "工作台" / files[0]["path"])
+
+    def late(book: openpyxl.Workbook) -> list[str]:
+        return [str(r[3]) for r in book["分析"].iter_rows(values_only=True) if r[3] and "晚于办公室规定" in str(r[3])]
+
+    book = gathered("0001")
+    head = [c.value for c in book["提交情况"][2]]
+    shown = {r[1]: r[head.index("文件修改时间")] for r in book["提交情况"].iter_rows(min_row=3, values_only=True) if r[1]}
+    uploads = {s.unit.name: shown_time(s.last.received_at) for s in states(ws) if s.last}
+    assert sorted(uploads.values()) == [f"{YEAR + 1}-01-10 09:30", f"{YEAR + 1}-01-20 09:30"]
+    assert all(shown[name] == at for name, at in uploads.items())
+    assert late(book) == []
+    save_settings(ws, f"{YEAR + 1}-01-15", "王老师", "0351-1234567")
+    [flagged] = late(gathered("0002"))
+    assert rows[2].name in flagged and f"{YEAR + 1}-01-20 09:30" in flagged and f"{YEAR + 1}-01-15" in flagged
 
 
 def test_the_offices_local_rules_judge_uploads(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 import traceback
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -110,7 +111,10 @@ def gather(ws: Workspace, folder: Path, pdf: bool) -> tuple[str, list[dict[str, 
             continue
         suffix = Path(s.last.file).suffix.lower() or ".xlsx"
         suffix = suffix if suffix in (".xlsx", ".xlsm", ".xls", ".ods", ".et") else ".xlsx"
-        write_atomic(inbox / f"{safe_name(s.unit.seq)}_{safe_name(s.unit.name)}{suffix}", store.get(ws.files, s.last.sha256))
+        path = write_atomic(inbox / f"{safe_name(s.unit.seq)}_{safe_name(s.unit.name)}{suffix}",
+                            store.get(ws.files, s.last.sha256))
+        at = datetime.fromisoformat(s.last.received_at).timestamp()
+        os.utime(path, (at, at))  # the file's time is the upload's: 提交情况 shows it, 分析 judges lateness by it
     inbox.mkdir(parents=True, exist_ok=True)
     write_atomic(folder / "名单.csv", roster_csv([u.unit for u in units]))
     last_dir = folder / n["last_year"]
@@ -123,6 +127,7 @@ def gather(ws: Workspace, folder: Path, pdf: bool) -> tuple[str, list[dict[str, 
     for e in entries:  # every input is an upload of its unit: a corrected 退回 copy is a submission
         e.written_by = ""
     coll = decide(entries, [u.unit for u in units], org=ws.org, year=ws.year)
+    coll.deadline = ws.meta().get("deadline") or None  # the office's own, when it set one (进度, 分析)
     compare_all(coll, rules, last_dir if last_dir.is_dir() else None)  # 雷同, and 同比 with last year's
     write_outputs(coll, out, parallel=(os.cpu_count() or 1) > 1, rules=rules)
     # a report of an incomplete workbook (the consolidated one before the office writes its 文字部分 and
