@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..compare.batch import candidates
-from ..compare.copies import copies, marks_of, unit_finding
+from ..compare.copies import Marks, copies, marks_of, merge_marks, unit_finding
 from ..compare.lastyear import text_against
 from ..compare.prep import Prepared, prepare
 from ..compare.sketch import Sketch, sketch_report
@@ -53,13 +53,12 @@ def texts_of(entries: list[Entry], jobs: int | None = None,
     return [None if isinstance(got, Failed) else got for got in isolated_map(_prepared, todo, jobs=jobs)]
 
 
-def _add(s: UnitStatus, found: list[Finding], rules: LocalRules, marks: dict[tuple[str, str], tuple[str, ...]]) -> None:
+def _add(s: UnitStatus, found: list[Finding], rules: LocalRules, marks: Marks) -> None:
     assert s.entry is not None
     kept = rules.apply(found)
     s.entry.result.findings.extend(kept)
-    if kept and marks:
-        for cell, sents in marks.items():
-            s.entry.result.marks[cell] = tuple(dict.fromkeys((*s.entry.result.marks.get(cell, ()), *sents)))
+    if kept:
+        merge_marks(s.entry.result.marks, marks)
     s.status = status_of(s.entry)
 
 

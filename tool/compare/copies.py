@@ -143,3 +143,9 @@ def marks_of(prep: Prepared, overlaps: Iterable[Overlap]) -> Marks:
             if s.text not in got:
                 got.append(s.text)
     return {k: tuple(v) for k, v in out.items()}
+
+
+def merge_marks(into: Marks, more: Marks) -> None:
+    """Add ``more``'s sentences to ``into``, cell by cell, each sentence once (first seen first)."""
+    for cell, sents in more.items():
+        into[cell] = tuple(dict.fromkeys((*into.get(cell, ()), *sents)))

@@ -10,7 +10,7 @@ from ..format import Number, Spec, compare_data
 from ..format.interchange import ReportData
 from ..format.localrules import NATIONAL, LocalRules
 from .align import grams, overlap
-from .copies import Marks, _at, _shown, marks_of
+from .copies import Marks, _at, _shown, marks_of, merge_marks
 from .prep import Prepared, prepare
 from .sketch import params
 from .yoy import yoy_findings
@@ -43,7 +43,7 @@ def text_against(mine: dict[str, Prepared], theirs: dict[str, Prepared], titles:
             out.findings.append(make("TEXT_SIMILAR_LAST_YEAR", **_at(prep, ov.shared), title=titles[section],
                                      percent=ov.percent, actual=f"{ov.percent}%", shared=ov.shared_chars,
                                      chars=ov.chars, quote=_shown(ov.shared)))
-            _merge(out.marks, marks_of(prep, [ov]))
+            merge_marks(out.marks, marks_of(prep, [ov]))
         if section == "problems":
             out.findings += _repeated(prep, old, rules)
     return out
@@ -62,11 +62,6 @@ def _repeated(prep: Prepared, old: Prepared, rules: LocalRules) -> list[Finding]
         if overlap(one, theirs).ratio >= share:
             out.append(make("TEXT_PROBLEMS_REPEATED", **_at(prep, [s]), quote=_shown([s], 60)))
     return out
-
-
-def _merge(into: Marks, more: Marks) -> None:
-    for cell, sents in more.items():
-        into[cell] = tuple(dict.fromkeys((*into.get(cell, ()), *sents)))
 
 
 def against_last_year(data: ReportData, spec: Spec, values: dict[str, Number], prev: ReportData,
