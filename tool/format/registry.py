@@ -56,6 +56,17 @@ def common() -> Common:
     return Common(raw)
 
 
+def _object_with(name: str, required: tuple[str, ...]) -> dict[str, Any]:
+    """A data file that must be a JSON object with these top-level keys (else FormatDataError naming the key)."""
+    raw = _read_json(data_dir() / name)
+    if not isinstance(raw, dict):
+        raise FormatDataError(name, "", "应为 JSON 对象")
+    for key in required:
+        if key not in raw:
+            raise FormatDataError(name, key, f"缺少“{key}”")
+    return raw
+
+
 TEXT = "text.json"
 _REQUIRED_TEXT = ("units", "skip_words", "topics", "terms", "zero", "all_upheld", "none_fee", "percent", "sums",
                   "placeholders", "period", "year_words", "obsolete_outline", "required", "drafts", "default_units")
@@ -64,18 +75,12 @@ _REQUIRED_TEXT = ("units", "skip_words", "topics", "terms", "zero", "all_upheld"
 @cache
 def text_data() -> dict[str, Any]:
     """The parsed vocabulary (checked for its top-level keys)."""
-    raw = _read_json(data_dir() / TEXT)
-    if not isinstance(raw, dict):
-        raise FormatDataError(TEXT, "", "应为 JSON 对象")
-    for key in _REQUIRED_TEXT:
-        if key not in raw:
-            raise FormatDataError(TEXT, key, f"缺少“{key}”")
+    raw = _object_with(TEXT, _REQUIRED_TEXT)
     for i, t in enumerate(raw["terms"]):
         for k in ("id", "kind", "topics", "words", "alts"):
             if k not in t:
                 raise FormatDataError(TEXT, f"terms[{i}]", f"缺少“{k}”")
     return raw
-
 
 
 COMPARE = "compare.json"
@@ -85,12 +90,7 @@ _REQUIRED_COMPARE = ("similar", "thresholds", "figures", "analysis")
 @cache
 def compare_data() -> dict[str, Any]:
     """Copy detection, thresholds, year-on-year figures and the 分析 flags (checked for its top-level keys)."""
-    raw = _read_json(data_dir() / COMPARE)
-    if not isinstance(raw, dict):
-        raise FormatDataError(COMPARE, "", "应为 JSON 对象")
-    for key in _REQUIRED_COMPARE:
-        if key not in raw:
-            raise FormatDataError(COMPARE, key, f"缺少“{key}”")
+    raw = _object_with(COMPARE, _REQUIRED_COMPARE)
     for name, t in raw["thresholds"].items():
         if not isinstance(t, dict) or t.get("kind") not in ("share", "count") or not isinstance(t.get("value"), (int, float)):
             raise FormatDataError(COMPARE, f"thresholds.{name}", "应写 value（数字）、kind（share 或 count）和 name")
